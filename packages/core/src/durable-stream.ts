@@ -1,0 +1,146 @@
+/**
+ * A model stream that is live on the first execution and replayed from the journal after.
+ *
+ * The provider stream is consumed inside one `ctx.run`:
+ * - first execution: parts reach the caller as the provider produces them; when the provider
+ *   stream ends, the whole part list (and the call's metadata) is journaled as one entry;
+ * - replay: the journaled parts are emitted and the provider is not called;
+ * - parts from the first "held" part on (tool calls, the finish part) reach the caller only once
+ *   the journal entry is acknowledged, so nothing acts on a step that could still be lost;
+ * - a failed attempt (provider error, broken stream, crash) journals nothing. The caller's stream
+ *   simply receives no further part in that attempt (Restate ends the attempt); the retry replays
+ *   the journal and streams this step again from its first part. Once retries are exhausted, or
+ *   the failure is terminal, the stream errors with the run's `TerminalError`.
+ */
+import type { Context, RunOptions } from "@restatedev/restate-sdk";
+
+/** What one journal entry of a durable stream holds. */
+export interface JournaledStream<T, M> {
+  parts: T[];
+  meta?: M;
+}
+
+/** How a {@link durableStream} journals and releases the parts of one model call. */
+export interface DurableStreamOptions<T, M> {
+  /** Name of the journal entry. */
+  name: string;
+  /** Retry policy and serde of the journal entry. */
+  runOptions?: RunOptions<JournaledStream<T, M>>;
+  /** Parts from the first one that matches are released only after the entry is journaled. */
+  holdFrom?: (part: T) => boolean;
+  /** Turns a part into a failure of the attempt (e.g. a provider `error` part). */
+  failOn?: (part: T) => unknown;
+  /** Returns a new part that stands for `previous` followed by `next`, or `undefined`. */
+  merge?: (previous: T, next: T) => T | undefined;
+  /**
+   * Runs inside the journaled step on the complete list. It may add or change parts at index
+   * `heldFrom` or later only: the ones before already reached the caller.
+   */
+  complete?: (parts: T[], heldFrom: number) => T[];
+  /** Maps an error of the provider call (e.g. to a `TerminalError`). */
+  mapError?: (error: unknown) => unknown;
+}
+
+/** The caller's view of a durable stream. */
+export interface DurableStream<T, M> {
+  parts: ReadableStream<T>;
+  /** Resolves once the provider answered (live) or from the journal (replay). */
+  meta: Promise<M | undefined>;
+}
+
+/**
+ * Opens the provider stream inside `ctx.run` and returns the caller's view of it.
+ *
+ * @param open starts the provider call; called at most once per attempt, never on replay.
+ */
+export function durableStream<T, M = undefined>(
+  ctx: Context,
+  open: () => Promise<{ parts: AsyncIterable<T> | ReadableStream<T>; meta?: M }>,
+  options: DurableStreamOptions<T, M>,
+): DurableStream<T, M> {
+  let sink!: ReadableStreamDefaultController<T>;
+  let consumerGone = false;
+  // Set when the provider ran in this attempt: how many journaled parts the caller already has.
+  let releasedLive: number | undefined;
+  const meta = Promise.withResolvers<M | undefined>();
+  meta.promise.catch(() => {});
+
+  const parts = new ReadableStream<T>({
+    start(controller) {
+      sink = controller;
+    },
+    cancel() {
+      consumerGone = true;
+    },
+  });
+  const emit = (part: T) => {
+    if (!consumerGone) sink.enqueue(part);
+  };
+
+  const journaled = ctx.run(
+    options.name,
+    async (): Promise<JournaledStream<T, M>> => {
+      const collected: T[] = [];
+      let released = 0;
+      let holding = false;
+      let callMeta: M | undefined;
+      try {
+        const opened = await open();
+        callMeta = opened.meta;
+        meta.resolve(callMeta);
+        for await (const part of iterate(opened.parts)) {
+          const failure = options.failOn?.(part);
+          if (failure !== undefined) throw failure;
+          const startsHolding: boolean = !holding && (options.holdFrom?.(part) ?? false);
+          holding ||= startsHolding;
+          const previous = collected.at(-1);
+          const merged =
+            previous !== undefined && !startsHolding ? options.merge?.(previous, part) : undefined;
+          if (merged === undefined) collected.push(part);
+          else collected[collected.length - 1] = merged;
+          if (!holding) {
+            emit(part);
+            released = collected.length;
+          }
+        }
+      } catch (error) {
+        throw options.mapError ? options.mapError(error) : error;
+      }
+      releasedLive = released;
+      const complete = options.complete ? options.complete(collected, released) : collected;
+      return callMeta === undefined ? { parts: complete } : { parts: complete, meta: callMeta };
+    },
+    options.runOptions ?? {},
+  );
+
+  journaled.then(
+    (entry) => {
+      meta.resolve(entry.meta);
+      for (const part of entry.parts.slice(releasedLive ?? 0)) emit(part);
+      if (!consumerGone) sink.close();
+    },
+    (error: unknown) => {
+      meta.reject(error);
+      if (!consumerGone) sink.error(error);
+    },
+  );
+  return { parts, meta: meta.promise };
+}
+
+async function* iterate<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncIterable<T> {
+  if (Symbol.asyncIterator in source) {
+    yield* source as AsyncIterable<T>;
+    return;
+  }
+  const reader = (source as ReadableStream<T>).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Frees the provider connection when the step stops early; a no-op once the stream ended.
+    await reader.cancel().catch(() => {});
+  }
+}

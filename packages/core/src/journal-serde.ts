@@ -1,0 +1,35 @@
+/**
+ * Journal serde that keeps the types AI SDK and Agents SDK results are made of.
+ *
+ * Model results are not plain JSON: `Date` timestamps, `Uint8Array` file data, `URL`s and
+ * `undefined` usage fields would be flattened by `JSON.stringify` and come back as different
+ * values on replay. SuperJSON records their types next to the JSON, so a replayed result is
+ * structurally identical to the live one.
+ */
+import type { Serde } from "@restatedev/restate-sdk";
+import { SuperJSON } from "superjson";
+
+/** A private instance: custom registrations of other libraries must not change our journal. */
+const codec = new SuperJSON();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A Restate {@link Serde} backed by SuperJSON: round-trips `Date`, `Map`, `Set`, `URL`,
+ * `BigInt`, typed arrays and `undefined`.
+ */
+export class SuperJsonSerde<T> implements Serde<T> {
+  contentType = "application/json";
+
+  serialize(value: T): Uint8Array {
+    return encoder.encode(codec.stringify(value));
+  }
+
+  deserialize(data: Uint8Array): T {
+    return codec.parse<T>(decoder.decode(data));
+  }
+}
+
+/** Shared {@link SuperJsonSerde} instance, e.g. for `ctx.run(name, fn, { serde: superJson })`. */
+// biome-ignore lint/suspicious/noExplicitAny: a serde for any journaled value, as in the reference package
+export const superJson = new SuperJsonSerde<any>();

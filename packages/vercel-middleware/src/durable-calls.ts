@@ -1,0 +1,42 @@
+/**
+ * `durableCalls`: the middleware that turns every model call of an AI SDK agent into a journaled
+ * Restate step, for `generateText` and `streamText` alike.
+ *
+ * A crashed or suspended agent resumes from its journal: model calls that completed before are
+ * answered from the journal, never sent to the provider again.
+ */
+import type { LanguageModelV4Middleware } from "@ai-sdk/provider";
+import type { Context } from "@restatedev/restate-sdk";
+import { type DurableCallsOptions, resolveCallSettings } from "./call-settings.js";
+import { journalGenerate } from "./journal-generate.js";
+import { journalStream } from "./journal-stream.js";
+
+/**
+ * Middleware that journals each `doGenerate` and `doStream` call of a language model with
+ * `ctx.run`, so a replay returns the journaled result instead of calling the model again.
+ *
+ * ```ts
+ * const model = wrapLanguageModel({
+ *   model: openai("gpt-4o"),
+ *   middleware: durableCalls(ctx, { maxRetryAttempts: 3 }),
+ * });
+ * const { text } = await generateText({ model, maxRetries: 0, prompt, tools });
+ * ```
+ *
+ * Failed calls are retried by Restate with the given retry policy (default: 10 attempts, 1 s to
+ * 30 s apart); when it is exhausted the call fails with a `TerminalError` carrying the provider's
+ * message. Calls the provider rejected for good (400, 401, 404, missing API key) fail at once.
+ * The AI SDK's own `maxRetries` (default 2) runs outside the journal and only multiplies
+ * attempts: pass `maxRetries: 0` to `generateText`/`streamText`.
+ *
+ * @param ctx the Restate context of the handler running the agent.
+ * @param opts retry policy of the journaled calls and what they journal.
+ */
+export function durableCalls(ctx: Context, opts?: DurableCallsOptions): LanguageModelV4Middleware {
+  const settings = resolveCallSettings(opts);
+  return {
+    specificationVersion: "v4",
+    wrapGenerate: journalGenerate(ctx, settings),
+    wrapStream: journalStream(ctx, settings),
+  };
+}

@@ -1,0 +1,58 @@
+export type {
+  EmbeddingModelV4Result as DoEmbedResponseType,
+  LanguageModelV4GenerateResult as DoGenerateResponseType,
+} from "@ai-sdk/provider";
+export { SuperJsonSerde, superJson } from "@restate-ai/core";
+export type {
+  Client,
+  ClientCallOptions,
+  ClientSendOptions,
+  Context,
+  ContextDate,
+  GenericCall,
+  GenericSend,
+  Hooks,
+  HooksProvider,
+  InferArg,
+  Interceptor,
+  InvocationHandle,
+  InvocationId,
+  InvocationPromise,
+  InvocationReference,
+  Opts,
+  Rand,
+  Request,
+  RestatePromise,
+  RetryPolicy,
+  RunAction,
+  RunOptions,
+  ScopedContext,
+  SendClient,
+  SendOpts,
+  SendOpts as SendOptions,
+  ServiceOptions,
+  SignalReference,
+  Target,
+} from "@restatedev/restate-sdk";
+export { RestateError, TerminalError } from "@restatedev/restate-sdk";
+export type { DurableCallsOptions } from "./call-settings.js";
+export { durableCalls } from "./durable-calls.js";
+export { durableEmbeds } from "./durable-embeds.js";
+export {
+  createRestateMCPClient,
+  type GetPromptResult,
+  type ListPromptsResult,
+  type ListResourcesResult,
+  type ListResourceTemplatesResult,
+  type McpToolSet,
+  type PaginatedRequest,
+  type ReadResourceResult,
+  type RequestOptions,
+  RestateMCPClient,
+  type ToolSchemas,
+} from "./mcp-client.js";
+export {
+  getTerminalToolSteps,
+  hasTerminalToolError,
+  rethrowTerminalToolError,
+} from "./terminal-tool-errors.js";

@@ -1,0 +1,60 @@
+/**
+ * Journals one `doGenerate` call.
+ *
+ * The result is recorded with `ctx.run` under `generate <provider>/<model>`; a replay returns the
+ * journaled result without calling the model. Values the AI SDK would otherwise invent anew on
+ * every execution (`response.id`, `response.timestamp`) are fixed inside the step, and the raw HTTP
+ * bodies are left out unless asked for: they are often many times the size of the result.
+ */
+import { randomUUID } from "node:crypto";
+import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
+import type { Context, RunOptions } from "@restatedev/restate-sdk";
+import { type CallSettings, modelLabel } from "./call-settings.js";
+import { classifyProviderError } from "./provider-errors.js";
+
+type WrapGenerate = NonNullable<LanguageModelV4Middleware["wrapGenerate"]>;
+
+export function journalGenerate(ctx: Context, settings: CallSettings): WrapGenerate {
+  return ({ doGenerate, model }) => {
+    const label = modelLabel(model);
+    return ctx.run(
+      `generate ${label}`,
+      async () => {
+        let result: LanguageModelV4GenerateResult;
+        try {
+          result = await doGenerate();
+        } catch (error) {
+          throw classifyProviderError(error, label, settings.nonRetryableIsTerminal);
+        }
+        return forJournal(result, settings.journalBodies);
+      },
+      settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
+    );
+  };
+}
+
+function forJournal(
+  result: LanguageModelV4GenerateResult,
+  journalBodies: boolean,
+): LanguageModelV4GenerateResult {
+  const response = journalBodies ? result.response : withoutBody(result.response);
+  const request = journalBodies ? result.request : withoutBody(result.request);
+  return {
+    ...result,
+    ...(request === undefined ? {} : { request }),
+    response: {
+      ...response,
+      id: response?.id ?? randomUUID(),
+      timestamp: response?.timestamp ?? new Date(),
+    },
+  };
+}
+
+/** Drops the raw HTTP body of a request or response record. */
+export function withoutBody<T extends { body?: unknown }>(
+  record: T | undefined,
+): Omit<T, "body"> | undefined {
+  if (record === undefined) return undefined;
+  const { body: _body, ...rest } = record;
+  return rest;
+}

@@ -1,0 +1,127 @@
+/**
+ * Journals one `doStream` call, so `streamText` agents never call the model twice for a step.
+ *
+ * First execution: the caller receives the parts live while the provider streams them; when the
+ * provider stream ends the part list (stream-start warnings, response metadata, tool calls,
+ * finish...) is journaled as `stream <provider>/<model>`. Replay: the journaled parts are emitted as
+ * a stream and the model is not called.
+ *
+ * What a consumer sees:
+ * - text, reasoning and tool-input deltas arrive live; consecutive deltas are merged in the journal,
+ *   so a replay delivers the same text in fewer, larger deltas;
+ * - tool calls, approval requests, provider tool results and the `finish` part (and anything after
+ *   the first of them) are released once the step is journaled. `streamText` starts tools at
+ *   `finish`, so no tool runs for a step that could still be lost;
+ * - a provider `error` part or a broken stream fails the attempt instead of being journaled: the
+ *   consumer gets no further part in that attempt, and Restate's retry streams the step again from
+ *   its first part. Exhausted retries or a non-retryable provider error end the stream with a
+ *   `TerminalError`, which `streamText` rethrows from `text`, `steps`, etc.
+ */
+import { randomUUID } from "node:crypto";
+import type {
+  LanguageModelV4Middleware,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+} from "@ai-sdk/provider";
+import { durableStream, type JournaledStream } from "@restate-ai/core";
+import type { Context, RunOptions } from "@restatedev/restate-sdk";
+import { type CallSettings, modelLabel } from "./call-settings.js";
+import { withoutBody } from "./journal-generate.js";
+import { classifyProviderError } from "./provider-errors.js";
+
+type WrapStream = NonNullable<LanguageModelV4Middleware["wrapStream"]>;
+type Part = LanguageModelV4StreamPart;
+type CallMeta = Pick<LanguageModelV4StreamResult, "request" | "response">;
+
+/** Parts that let the SDK act on the step (run tools, ask for approval, finish the step). */
+const ACTIONABLE = new Set<Part["type"]>([
+  "tool-call",
+  "tool-approval-request",
+  "tool-result",
+  "finish",
+]);
+
+export function journalStream(ctx: Context, settings: CallSettings): WrapStream {
+  return async ({ doStream, model }) => {
+    const label = modelLabel(model);
+    const { parts, meta } = durableStream<Part, CallMeta>(
+      ctx,
+      async () => {
+        const { stream, request, response } = await doStream();
+        const callMeta: CallMeta = {
+          ...(request === undefined
+            ? {}
+            : { request: settings.journalBodies ? request : withoutBody(request) }),
+          ...(response === undefined ? {} : { response }),
+        };
+        return { parts: stream, meta: callMeta };
+      },
+      {
+        name: `stream ${label}`,
+        runOptions: settings.runOptions as RunOptions<JournaledStream<Part, CallMeta>>,
+        holdFrom: (part) => ACTIONABLE.has(part.type),
+        failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),
+        merge: mergeDeltas,
+        complete: fixResponseMetadata,
+        mapError: (error) => classifyProviderError(error, label, settings.nonRetryableIsTerminal),
+      },
+    );
+    // A call that failed for good still returns a stream: `streamText` rethrows a stream error
+    // from `text`/`steps`, but reports a rejected `doStream` as "no output generated".
+    const callMeta = await meta.catch(() => undefined);
+    return { stream: parts, ...callMeta };
+  };
+}
+
+function mergeDeltas(previous: Part, next: Part): Part | undefined {
+  if (
+    (next.type === "text-delta" && previous.type === "text-delta") ||
+    (next.type === "reasoning-delta" && previous.type === "reasoning-delta") ||
+    (next.type === "tool-input-delta" && previous.type === "tool-input-delta")
+  ) {
+    if (previous.id !== next.id) return undefined;
+    const providerMetadata = next.providerMetadata ?? previous.providerMetadata;
+    return {
+      ...previous,
+      delta: previous.delta + next.delta,
+      ...(providerMetadata === undefined ? {} : { providerMetadata }),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Gives the step an id and timestamp when the provider sent none, so the SDK does not invent
+ * different ones on every replay. Inserted before `finish`, among the parts released after
+ * journaling.
+ */
+function fixResponseMetadata(parts: Part[], heldFrom: number): Part[] {
+  let id: string | undefined;
+  let timestamp: Date | undefined;
+  for (const part of parts) {
+    if (part.type === "response-metadata") {
+      id = part.id ?? id;
+      timestamp = part.timestamp ?? timestamp;
+    }
+  }
+  if (id !== undefined && timestamp !== undefined) return parts;
+  const filled: Part = {
+    type: "response-metadata",
+    id: id ?? randomUUID(),
+    timestamp: timestamp ?? new Date(),
+  };
+  const finish = parts.findIndex((part, index) => index >= heldFrom && part.type === "finish");
+  const at = finish === -1 ? parts.length : finish;
+  return [...parts.slice(0, at), filled, ...parts.slice(at)];
+}
+
+function asError(error: unknown, label: string): Error {
+  if (error instanceof Error) return error;
+  let detail: string;
+  try {
+    detail = JSON.stringify(error);
+  } catch {
+    detail = String(error);
+  }
+  return new Error(`${label}: the provider stream reported an error: ${detail}`);
+}

@@ -1,0 +1,25 @@
+export {
+  conversation,
+  type ErrorReply,
+  type ModelRequest,
+  type ModelTurn,
+  type Reply,
+  type Script,
+  type ToolCallReply,
+} from "./conversation.ts";
+export { type EmbeddingRequest, FakeOpenAI, type RecordedRequest } from "./fake-openai.ts";
+export { freePort } from "./free-port.ts";
+export { type RestateTestEnvironment, startRestateWith } from "./in-process.ts";
+export {
+  streamOf,
+  textParts,
+  textResult,
+  toolCallParts,
+  toolCallResult,
+  usage,
+} from "./mock-results.ts";
+export { type Effect, Probe } from "./probe.ts";
+export { recordEffect } from "./probe-client.ts";
+export { IngressError, type InvocationRow, type JournalEntry, RestateApi } from "./restate-api.ts";
+export { RestateServer, type RestateServerOptions } from "./restate-server.ts";
+export { ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";

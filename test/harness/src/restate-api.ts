@@ -1,0 +1,219 @@
+/**
+ * The HTTP surfaces of a restate-server that tests drive and inspect: ingress (invoke, attach,
+ * awakeables) and admin (deployments, cancellation, SQL over `sys_invocation` / `sys_journal`).
+ */
+
+export interface InvocationRow {
+  id: string;
+  target: string;
+  status: string;
+  completion_result?: "success" | "failure";
+  completion_failure?: string;
+  retry_count?: number;
+  last_failure?: string;
+  last_failure_error_code?: string;
+  journal_size?: number;
+}
+
+export interface JournalEntry {
+  index: number;
+  entry_type: string;
+  name: string;
+  raw_length: number;
+  /** For a `Command: Run`: the journaled result (decoded as UTF-8), once completed. */
+  result?: string;
+  /** For a `Command: Run`: the terminal failure it completed with. */
+  failure?: { code: number; message: string };
+}
+
+/** Thrown for a non-2xx ingress answer; keeps Restate's error code and message. */
+export class IngressError extends Error {
+  readonly status: number;
+  readonly body: string;
+
+  constructor(status: number, body: string) {
+    super(`ingress answered ${status}: ${body}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+type RunCompletion = {
+  Notification?: {
+    Completion?: {
+      Run?: {
+        completion_id: number;
+        result: { Success?: number[]; Failure?: { code: number; message: string } };
+      };
+    };
+  };
+  Command?: { Run?: { completion_id: number; name: string } };
+};
+
+export class RestateApi {
+  readonly ingressUrl: string;
+  readonly adminUrl: string;
+
+  constructor(ingressUrl: string, adminUrl: string) {
+    this.ingressUrl = ingressUrl;
+    this.adminUrl = adminUrl;
+  }
+
+  /** Registers (or re-registers, `force`) the endpoint at `uri`. */
+  async register(uri: string): Promise<void> {
+    const response = await fetch(`${this.adminUrl}/deployments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ uri, force: true }),
+    });
+    if (!response.ok) {
+      throw new Error(`registering ${uri} failed (${response.status}): ${await response.text()}`);
+    }
+  }
+
+  /**
+   * Calls `target` (`"service/handler"` or `"Object/key/handler"`) and waits for its result.
+   * Fails after `timeoutMs` with the invocation's last failure, instead of hanging on a retry loop.
+   */
+  async call<T = unknown>(
+    target: string,
+    input: unknown,
+    options: { headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const id = await this.send(target, input, options.headers);
+    return this.attach<T>(id, options.timeoutMs);
+  }
+
+  /** Starts `target` without waiting; returns the invocation id. */
+  async send(target: string, input: unknown, headers?: Record<string, string>): Promise<string> {
+    const response = await fetch(`${this.ingressUrl}/${target}/send`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(input),
+    });
+    const { invocationId } = (await readResult(response)) as { invocationId: string };
+    return invocationId;
+  }
+
+  /** Waits for the invocation to end and returns its result (throws {@link IngressError}). */
+  async attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(`${this.ingressUrl}/restate/invocation/${invocationId}/attach`, {
+        signal: controller.signal,
+      });
+      return (await readResult(response)) as T;
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      const row = await this.invocation(invocationId);
+      throw new Error(
+        `invocation ${invocationId} did not finish in ${timeoutMs} ms: ${JSON.stringify(row)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async resolveAwakeable(id: string, value: unknown): Promise<void> {
+    const response = await fetch(`${this.ingressUrl}/restate/awakeables/${id}/resolve`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(value),
+    });
+    await readResult(response);
+  }
+
+  async rejectAwakeable(id: string, reason: string): Promise<void> {
+    const response = await fetch(`${this.ingressUrl}/restate/awakeables/${id}/reject`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: reason,
+    });
+    await readResult(response);
+  }
+
+  async cancel(invocationId: string): Promise<void> {
+    const response = await fetch(`${this.adminUrl}/invocations/${invocationId}/cancel`, {
+      method: "PATCH",
+    });
+    if (!response.ok)
+      throw new Error(`cancel failed (${response.status}): ${await response.text()}`);
+  }
+
+  /** Runs SQL against the admin query endpoint (DataFusion over the system tables). */
+  async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const response = await fetch(`${this.adminUrl}/query`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query: sql }),
+    });
+    if (!response.ok)
+      throw new Error(`query failed (${response.status}): ${await response.text()}`);
+    return ((await response.json()) as { rows: T[] }).rows;
+  }
+
+  async invocation(invocationId: string): Promise<InvocationRow | undefined> {
+    const rows = await this.query<InvocationRow>(
+      `SELECT id, target, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code, journal_size FROM sys_invocation WHERE id = '${invocationId}'`,
+    );
+    return rows[0];
+  }
+
+  async invocations(where = "true"): Promise<InvocationRow[]> {
+    return this.query<InvocationRow>(
+      `SELECT id, target, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code, journal_size FROM sys_invocation WHERE ${where}`,
+    );
+  }
+
+  /** Polls until the invocation satisfies `done` (e.g. status `suspended`). */
+  async waitFor(
+    invocationId: string,
+    done: (row: InvocationRow) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<InvocationRow> {
+    const deadline = Date.now() + timeoutMs;
+    let last: InvocationRow | undefined;
+    while (Date.now() < deadline) {
+      last = await this.invocation(invocationId);
+      if (last !== undefined && done(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(
+      `invocation ${invocationId} did not reach the expected state: ${JSON.stringify(last)}`,
+    );
+  }
+
+  /** The journal of an invocation, with each `ctx.run` entry carrying its journaled result. */
+  async journal(invocationId: string): Promise<JournalEntry[]> {
+    const rows = await this.query<JournalEntry & { entry_json: string }>(
+      `SELECT index, entry_type, name, raw_length, entry_json FROM sys_journal WHERE id = '${invocationId}' ORDER BY index`,
+    );
+    const runs = new Map<number, JournalEntry>();
+    const entries: JournalEntry[] = [];
+    for (const { entry_json, ...row } of rows) {
+      const entry: JournalEntry = { ...row, name: row.name ?? "" };
+      const parsed = JSON.parse(entry_json) as RunCompletion;
+      const command = parsed.Command?.Run;
+      const completion = parsed.Notification?.Completion?.Run;
+      if (command !== undefined) runs.set(command.completion_id, entry);
+      if (completion !== undefined) {
+        const run = runs.get(completion.completion_id);
+        if (run !== undefined && completion.result.Success !== undefined) {
+          run.result = Buffer.from(completion.result.Success).toString("utf8");
+        }
+        if (run !== undefined && completion.result.Failure !== undefined) {
+          run.failure = completion.result.Failure;
+        }
+      }
+      entries.push(entry);
+    }
+    return entries;
+  }
+}
+
+async function readResult(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!response.ok) throw new IngressError(response.status, text);
+  return text === "" ? undefined : JSON.parse(text);
+}

@@ -1,0 +1,104 @@
+/**
+ * Restate services served from a child process, so a test can `kill -9` them mid-step and start
+ * them again on the same port (the deployment stays registered).
+ *
+ * The child gets `PORT`, `OPENAI_BASE_URL`/`PROBE_URL` (when given) and the network guard, which
+ * fails and reports any request that leaves the machine.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.ts";
+
+export interface ServiceProcessOptions {
+  env?: Record<string, string | undefined>;
+}
+
+const entry = fileURLToPath(new URL("./child-entry.ts", import.meta.url));
+const guard = fileURLToPath(new URL("./network-guard.ts", import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private log: string[] = [];
+  private env: Record<string, string | undefined>;
+
+  private readonly modulePath: string;
+  readonly port: number;
+
+  private constructor(modulePath: string, port: number, options: ServiceProcessOptions) {
+    this.modulePath = modulePath;
+    this.port = port;
+    this.env = options.env ?? {};
+  }
+
+  /** Starts `modulePath` (a file exporting `services`) on a free port. */
+  static async start(modulePath: string, options: ServiceProcessOptions = {}) {
+    const service = new ServiceProcess(modulePath, await freePort(), options);
+    await service.launch();
+    return service;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The child's recent output, for failure messages. */
+  output(): string {
+    return this.log.join("");
+  }
+
+  /** SIGKILL: the process dies at once, mid-step, as in a crash. */
+  async kill(): Promise<void> {
+    await this.terminate("SIGKILL");
+  }
+
+  /** Starts the service again on the same port, optionally with changed environment. */
+  async restart(env?: Record<string, string | undefined>): Promise<void> {
+    await this.terminate("SIGKILL");
+    if (env !== undefined) this.env = { ...this.env, ...env };
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    await this.terminate("SIGTERM");
+  }
+
+  private async launch(): Promise<void> {
+    const child = fork(entry, [this.modulePath], {
+      execArgv: ["--disable-warning=ExperimentalWarning", "--import", guard],
+      env: { ...process.env, ...this.env, PORT: String(this.port) },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    const keep = (chunk: Buffer) => {
+      this.log.push(chunk.toString());
+      if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`service did not start:\n${this.output()}`)),
+        READY_TIMEOUT_MS,
+      );
+      child.on("message", (message: { type?: string }) => {
+        if (message.type !== "ready") return;
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`service exited with ${code} before listening:\n${this.output()}`));
+      });
+    });
+  }
+
+  private async terminate(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+}
