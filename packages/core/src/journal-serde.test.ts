@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { SuperJsonSerde, superJson } from "./journal-serde.js";
+
+describe("SuperJsonSerde", () => {
+  it("round-trips the types model results carry", () => {
+    const value = {
+      timestamp: new Date(Date.UTC(2026, 10, 21)),
+      bytes: new Uint8Array([1, 2, 3]),
+      url: new URL("https://example.com/file.png"),
+      missing: undefined,
+      big: 12n,
+      tags: new Set(["a"]),
+      byId: new Map([["k", 1]]),
+    };
+    const back = superJson.deserialize(superJson.serialize(value));
+    expect(back).toEqual(value);
+    expect(back.timestamp).toBeInstanceOf(Date);
+    expect(back.bytes).toBeInstanceOf(Uint8Array);
+    expect(back.url).toBeInstanceOf(URL);
+    expect("missing" in back).toBe(true);
+  });
+
+  it("writes JSON", () => {
+    const serde = new SuperJsonSerde<{ a: number }>();
+    expect(serde.contentType).toBe("application/json");
+    expect(JSON.parse(new TextDecoder().decode(serde.serialize({ a: 1 })))).toEqual({
+      json: { a: 1 },
+    });
+  });
+});
