@@ -1,4 +1,4 @@
-import type { LanguageModelV4GenerateResult } from "@ai-sdk/provider";
+import { APICallError, type LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import {
   type RestateTestEnvironment,
   startRestateWith,
@@ -66,6 +66,17 @@ const agent = restate.service({
       return weatherAgent(ctx)(prompt);
     },
     runWithBodies: async (ctx: restate.Context, prompt: string) => weatherAgent(ctx, true)(prompt),
+    sdkRetries: async (ctx: restate.Context, prompt: string) => {
+      const { text } = await generateText({
+        model: wrapLanguageModel({
+          model,
+          middleware: durableCalls(ctx, { maxRetryAttempts: 3, initialRetryInterval: 10 }),
+        }),
+        prompt,
+        // the AI SDK's default, maxRetries: 2, left in place
+      });
+      return text;
+    },
   },
 });
 
@@ -176,5 +187,22 @@ describe("durableCalls: generate", () => {
     );
     expect(firstCall?.result).toContain("a very large request body");
     expect(firstCall?.result).toContain("a very large response body");
+  });
+
+  it("never lets the AI SDK's own retries multiply the journaled attempts", async () => {
+    model = new MockLanguageModelV4({
+      doGenerate: async () => {
+        throw new APICallError({
+          message: "The server had an error",
+          url: "https://api.example.com",
+          requestBodyValues: {},
+          statusCode: 500,
+        });
+      },
+    });
+    await expect(env.restate.call("generateAgent/sdkRetries", "hi")).rejects.toThrow(
+      /The server had an error/,
+    );
+    expect(model.doGenerateCalls).toHaveLength(3);
   });
 });

@@ -62,12 +62,17 @@ export async function createRestateMCPClient(
  * MCP client that wraps every server call in `ctx.run` for durability and observability.
  */
 export class RestateMCPClient {
-  constructor(
-    private readonly ctx: Context,
-    private readonly name: string,
-    private readonly client: MCPClient,
-    private readonly retryPolicy: RunOptions<never>,
-  ) {}
+  private readonly ctx: Context;
+  private readonly name: string;
+  private readonly client: MCPClient;
+  private readonly retryPolicy: RunOptions<never>;
+
+  constructor(ctx: Context, name: string, client: MCPClient, retryPolicy: RunOptions<never>) {
+    this.ctx = ctx;
+    this.name = name;
+    this.client = client;
+    this.retryPolicy = retryPolicy;
+  }
 
   /** AI SDK tools for the server's tools; the list and every call of a tool are journaled. */
   async tools<TOOL_SCHEMAS extends ToolSchemas = "automatic">(options?: {

@@ -30,13 +30,13 @@ function agentSteps(failure: Error) {
     tools: {
       charge: tool({
         inputSchema: z.object({ amount: z.number() }),
-        execute: async () => {
+        execute: async (): Promise<string> => {
           throw failure;
         },
       }),
       lookup: tool({
         inputSchema: z.object({ id: z.number() }),
-        execute: async () => {
+        execute: async (): Promise<string> => {
           throw new Error("not found");
         },
       }),

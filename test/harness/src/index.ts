@@ -1,3 +1,4 @@
+export { type AgentSuite, startAgentSuite } from "./agent-suite.ts";
 export {
   conversation,
   type ErrorReply,

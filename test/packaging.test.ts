@@ -1,0 +1,28 @@
+/** The published packages contain their build, README and package.json, nothing else. */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const packages = ["core", "vercel-middleware"];
+
+describe.each(packages)("npm pack of packages/%s", (name) => {
+  it("contains only dist, README.md and package.json", () => {
+    const cwd = fileURLToPath(new URL(`../packages/${name}/`, import.meta.url));
+    const [packed] = JSON.parse(
+      execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }),
+    ) as { files: { path: string }[] }[];
+    const paths = packed?.files.map((file) => file.path) ?? [];
+    expect(paths).toContain("README.md");
+    expect(paths).toContain("package.json");
+    expect(paths).toContain("dist/index.js");
+    expect(paths).toContain("dist/index.d.ts");
+    expect(
+      paths.filter((path) => !/^(dist\/.+\.(js|d\.ts)|README\.md|package\.json)$/.test(path)),
+    ).toEqual([]);
+    expect(paths.some((path) => path.includes(".test."))).toBe(false);
+  });
+});
