@@ -116,6 +116,23 @@ describe("provider failures and the journal", () => {
     expect(suite.fake.count()).toBe(1);
   });
 
+  it("a stream dropped mid-response is retried, and only the complete step is journaled", async () => {
+    let dropped = 0;
+    suite.fake.reset((request) => {
+      if (request.step === 1 && dropped++ === 0) {
+        return { text: "This answer will be cut off halfway through.", breakAfterEvents: 6 };
+      }
+      return weatherScript(request);
+    });
+    const id = await suite.restate.send("agent/stream", prompt);
+    const result = await suite.restate.attach<StreamResult>(id);
+    expect(result.streamed).toBe(expectedAnswer);
+    expect(suite.fake.count()).toBe(3);
+    const streams = (await suite.restate.journal(id)).filter((e) => e.name.startsWith("stream "));
+    expect(streams).toHaveLength(2);
+    expect(streams.some((e) => e.result?.includes("cut off"))).toBe(false);
+  });
+
   it("replays response timestamps as Dates and journals no raw bodies", async () => {
     const crashed = suite.crashAt("weather journaled");
     const id = await suite.restate.send("agent/run", prompt);
