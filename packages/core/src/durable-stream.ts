@@ -39,6 +39,11 @@ export interface DurableStreamOptions<T, M> {
   complete?: (parts: T[], heldFrom: number) => T[];
   /** Maps an error of the provider call (e.g. to a `TerminalError`). */
   mapError?: (error: unknown) => unknown;
+  /**
+   * Checks the journaled parts, live or replayed, before the held ones are released; if it
+   * throws, the caller's stream ends with that error instead.
+   */
+  inspect?: (parts: T[]) => void;
 }
 
 /** The caller's view of a durable stream. */
@@ -116,6 +121,12 @@ export function durableStream<T, M = undefined>(
   journaled.then(
     (entry) => {
       meta.resolve(entry.meta);
+      try {
+        options.inspect?.(entry.parts);
+      } catch (error) {
+        if (!consumerGone) sink.error(error);
+        return;
+      }
       for (const part of entry.parts.slice(releasedLive ?? 0)) emit(part);
       if (!consumerGone) sink.close();
     },

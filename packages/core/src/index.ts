@@ -4,6 +4,15 @@ export {
   durableStream,
   type JournaledStream,
 } from "./durable-stream.js";
+export {
+  type ApprovalAnswer,
+  type ApprovalDecision,
+  type ApprovalOptions,
+  type ApprovalRequest,
+  type ApprovalSubject,
+  awaitApproval,
+  TIMED_OUT,
+} from "./human-approval.js";
 export { SuperJsonSerde, superJson } from "./journal-serde.js";
 export {
   isAttemptEndingError,
@@ -11,3 +20,4 @@ export {
   isRestateControlError,
   isTerminalError,
 } from "./restate-errors.js";
+export { Turnstile } from "./tool-turnstile.js";

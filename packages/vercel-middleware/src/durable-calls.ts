@@ -10,6 +10,7 @@ import type { Context } from "@restatedev/restate-sdk";
 import { type DurableCallsOptions, resolveCallSettings } from "./call-settings.js";
 import { journalGenerate } from "./journal-generate.js";
 import { journalStream } from "./journal-stream.js";
+import { loopState } from "./loop-state.js";
 
 /**
  * Middleware that journals each `doGenerate` and `doStream` call of a language model with
@@ -34,9 +35,10 @@ import { journalStream } from "./journal-stream.js";
  */
 export function durableCalls(ctx: Context, opts?: DurableCallsOptions): LanguageModelV4Middleware {
   const settings = resolveCallSettings(opts);
+  const loop = loopState(ctx);
   return {
     specificationVersion: "v4",
-    wrapGenerate: journalGenerate(ctx, settings),
-    wrapStream: journalStream(ctx, settings),
+    wrapGenerate: journalGenerate(ctx, settings, loop),
+    wrapStream: journalStream(ctx, settings, loop),
   };
 }

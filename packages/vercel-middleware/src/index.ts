@@ -2,7 +2,12 @@ export type {
   EmbeddingModelV4Result as DoEmbedResponseType,
   LanguageModelV4GenerateResult as DoGenerateResponseType,
 } from "@ai-sdk/provider";
-export { SuperJsonSerde, superJson } from "@restate-ai/core";
+export {
+  type ApprovalAnswer,
+  type ApprovalRequest,
+  SuperJsonSerde,
+  superJson,
+} from "@restate-ai/core";
 export type {
   Client,
   ClientCallOptions,
@@ -38,6 +43,7 @@ export { RestateError, TerminalError } from "@restatedev/restate-sdk";
 export type { DurableCallsOptions } from "./call-settings.js";
 export { durableCalls } from "./durable-calls.js";
 export { durableEmbeds } from "./durable-embeds.js";
+export { durableTools } from "./durable-tools.js";
 export {
   createRestateMCPClient,
   type GetPromptResult,
@@ -56,3 +62,4 @@ export {
   hasTerminalToolError,
   rethrowTerminalToolError,
 } from "./terminal-tool-errors.js";
+export { type DurableApprovalOptions, durableApproval } from "./tool-approval.js";

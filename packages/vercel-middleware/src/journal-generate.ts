@@ -5,19 +5,27 @@
  * journaled result without calling the model. Values the AI SDK would otherwise invent anew on
  * every execution (`response.id`, `response.timestamp`) are fixed inside the step, and the raw HTTP
  * bodies are left out unless asked for: they are often many times the size of the result.
+ * The loop guard runs around the call (see `loop-guard.ts`).
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
+import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import type { LoopState } from "./loop-state.js";
 import { classifyProviderError } from "./provider-errors.js";
 
 type WrapGenerate = NonNullable<LanguageModelV4Middleware["wrapGenerate"]>;
 
-export function journalGenerate(ctx: Context, settings: CallSettings): WrapGenerate {
-  return ({ doGenerate, model }) => {
+export function journalGenerate(
+  ctx: Context,
+  settings: CallSettings,
+  loop: LoopState,
+): WrapGenerate {
+  return async ({ doGenerate, model, params }) => {
+    beforeModelCall(loop, params.prompt);
     const label = modelLabel(model);
-    return ctx.run(
+    const result = await ctx.run(
       `generate ${label}`,
       async () => {
         let result: LanguageModelV4GenerateResult;
@@ -30,6 +38,8 @@ export function journalGenerate(ctx: Context, settings: CallSettings): WrapGener
       },
       settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
     );
+    afterModelCall(loop, result.content);
+    return result;
   };
 }
 

@@ -16,6 +16,7 @@
  *   consumer gets no further part in that attempt, and Restate's retry streams the step again from
  *   its first part. Exhausted retries or a non-retryable provider error end the stream with a
  *   `TerminalError`, which `streamText` rethrows from `text`, `steps`, etc.
+ * The loop guard runs around the call (see `loop-guard.ts`); its errors end the stream too.
  */
 import { randomUUID } from "node:crypto";
 import type {
@@ -27,6 +28,8 @@ import { durableStream, type JournaledStream } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
+import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import type { LoopState } from "./loop-state.js";
 import { classifyProviderError } from "./provider-errors.js";
 
 type WrapStream = NonNullable<LanguageModelV4Middleware["wrapStream"]>;
@@ -41,8 +44,13 @@ const ACTIONABLE = new Set<Part["type"]>([
   "finish",
 ]);
 
-export function journalStream(ctx: Context, settings: CallSettings): WrapStream {
-  return async ({ doStream, model }) => {
+export function journalStream(ctx: Context, settings: CallSettings, loop: LoopState): WrapStream {
+  return async ({ doStream, model, params }) => {
+    try {
+      beforeModelCall(loop, params.prompt);
+    } catch (error) {
+      return { stream: failedStream(error) };
+    }
     const label = modelLabel(model);
     const { parts, meta } = durableStream<Part, CallMeta>(
       ctx,
@@ -64,6 +72,7 @@ export function journalStream(ctx: Context, settings: CallSettings): WrapStream 
         merge: mergeDeltas,
         complete: fixResponseMetadata,
         mapError: (error) => classifyProviderError(error, label, settings.nonRetryableIsTerminal),
+        inspect: (parts) => afterModelCall(loop, parts),
       },
     );
     // A call that failed for good still returns a stream: `streamText` rethrows a stream error
@@ -71,6 +80,14 @@ export function journalStream(ctx: Context, settings: CallSettings): WrapStream 
     const callMeta = await meta.catch(() => undefined);
     return { stream: parts, ...callMeta };
   };
+}
+
+function failedStream(error: unknown): ReadableStream<Part> {
+  return new ReadableStream({
+    start(controller) {
+      controller.error(error);
+    },
+  });
 }
 
 function mergeDeltas(previous: Part, next: Part): Part | undefined {

@@ -8,6 +8,7 @@ import {
   getTerminalToolSteps,
   hasTerminalToolError,
   rethrowTerminalToolError,
+  takeRequestedRethrow,
 } from "./terminal-tool-errors.js";
 
 /** A TerminalError thrown by another copy of the Restate SDK (e.g. the Workers build). */
@@ -61,5 +62,27 @@ describe("terminal tool error helpers", () => {
   it("recognise terminal errors of another SDK copy by name and code", async () => {
     const { steps } = await agentSteps(new ForeignTerminalError("declined elsewhere"));
     expect(getTerminalToolSteps(steps)).toHaveLength(1);
+  });
+
+  it("record a rethrow for the next model call to claim, once", async () => {
+    const declined = new TerminalError("card declined");
+    const { steps } = await agentSteps(declined);
+    const step = steps[0] as (typeof steps)[0];
+    expect(() => rethrowTerminalToolError(step)).toThrow(declined);
+    expect(takeRequestedRethrow("call-0")).toBe(declined);
+    expect(takeRequestedRethrow("call-0")).toBeUndefined();
+  });
+
+  it("keep a bounded number of unclaimed rethrows", async () => {
+    const { steps } = await agentSteps(new TerminalError("card declined"));
+    const step = steps[0] as (typeof steps)[0];
+    const part = step.content.find((p) => p.type === "tool-error");
+    if (part?.type !== "tool-error") throw new Error("no tool error");
+    for (let i = 0; i < 1100; i++) {
+      part.toolCallId = `flood-${i}`;
+      expect(() => rethrowTerminalToolError(step)).toThrow();
+    }
+    expect(takeRequestedRethrow("flood-0")).toBeUndefined();
+    expect(takeRequestedRethrow("flood-1099")).toBeDefined();
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * `durableTools`: makes the AI SDK's tool execution safe to replay and lets Restate's control flow
+ * out of the tool loop.
+ *
+ * - Tool executions run one at a time, in the order the AI SDK starts them (the model's order),
+ *   whatever they await before touching the Restate context: the journal order never depends on
+ *   timing, so a replay cannot mismatch it.
+ * - A cancellation (`CancelledError`) or an attempt-ending signal (suspension 599, closed 598) in a
+ *   tool is never shown to the model: the `generateText`/`streamText` call rejects with it during
+ *   that very step (before `onStepFinish`, even in the last step), later tools of the step do not
+ *   start, and the model is not called again.
+ * - Other errors, `TerminalError`s included, keep the AI SDK's behaviour: the model sees them.
+ *
+ * How the rejection happens: the AI SDK catches every error a tool throws, so the tool returns a
+ * marker instead, which the SDK serialises when it writes the step's tool results (its `toJSON`, or
+ * the tool's own `toModelOutput`, throws the original error).
+ */
+import { isRestateControlError } from "@restate-ai/core";
+import type { Context } from "@restatedev/restate-sdk";
+import type { ToolExecutionOptions, ToolSet } from "ai";
+import { abortLoop, type LoopState, loopState } from "./loop-state.js";
+
+/** The output of a tool run that ended the loop. */
+class AbortedToolRun {
+  readonly error: unknown;
+
+  constructor(error: unknown) {
+    this.error = error;
+  }
+
+  toJSON(): never {
+    throw this.error;
+  }
+}
+
+type Execute = (input: unknown, options: ToolExecutionOptions<never>) => unknown;
+type ToModelOutput = (options: { toolCallId: string; input: unknown; output: unknown }) => unknown;
+
+/**
+ * Wraps the tools of an agent so that their executions are journaled in a deterministic order and
+ * Restate's cancellation and suspension end the agent instead of reaching the model.
+ *
+ * ```ts
+ * const { text } = await generateText({
+ *   model: wrapLanguageModel({ model: openai("gpt-4o"), middleware: durableCalls(ctx) }),
+ *   tools: durableTools(ctx, { getWeather, bookFlight }),
+ *   prompt,
+ * });
+ * ```
+ *
+ * Run work in parallel inside one tool with `RestatePromise.all/any/race`, which journal
+ * deterministically. Tools defined as `async function*` (streaming tools) hold their turn until
+ * they finish.
+ */
+export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS): TOOLS {
+  const state = loopState(ctx);
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, tool] of Object.entries(tools)) {
+    state.wrappedTools.add(name);
+    const execute = tool.execute as Execute | undefined;
+    if (execute === undefined) {
+      wrapped[name] = tool;
+      continue;
+    }
+    const toModelOutput = tool.toModelOutput as ToModelOutput | undefined;
+    wrapped[name] = {
+      ...tool,
+      execute: isAsyncGeneratorFunction(execute)
+        ? streamingExecute(state, execute)
+        : orderedExecute(state, execute),
+      ...(toModelOutput === undefined
+        ? {}
+        : {
+            toModelOutput: (options: Parameters<ToModelOutput>[0]) => {
+              if (options.output instanceof AbortedToolRun) throw options.output.error;
+              return toModelOutput(options);
+            },
+          }),
+    };
+  }
+  return wrapped as TOOLS;
+}
+
+function orderedExecute(state: LoopState, execute: Execute): Execute {
+  return (input, options) =>
+    state.turnstile.current().run(async () => {
+      if (state.abort !== undefined) return new AbortedToolRun(state.abort.error);
+      try {
+        return await execute(input, options);
+      } catch (error) {
+        return endLoopOn(state, error);
+      }
+    });
+}
+
+function streamingExecute(state: LoopState, execute: Execute): Execute {
+  return (input, options) =>
+    (async function* () {
+      const turnstile = state.turnstile.current();
+      try {
+        yield* turnstile.iterate(() => {
+          if (state.abort !== undefined) return single(new AbortedToolRun(state.abort.error));
+          return execute(input, options) as AsyncIterable<unknown>;
+        });
+      } catch (error) {
+        yield endLoopOn(state, error);
+      }
+    })();
+}
+
+/** Turns a control error into the marker that ends the loop; rethrows anything else. */
+function endLoopOn(state: LoopState, error: unknown): AbortedToolRun {
+  if (!isRestateControlError(error)) throw error;
+  abortLoop(state, error);
+  return new AbortedToolRun(error);
+}
+
+async function* single<T>(value: T): AsyncGenerator<T> {
+  yield value;
+}
+
+function isAsyncGeneratorFunction(fn: unknown): boolean {
+  return typeof fn === "function" && fn.constructor.name === "AsyncGeneratorFunction";
+}

@@ -1,0 +1,94 @@
+import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
+import { Turnstile } from "@restate-ai/core";
+import { CancelledError, TerminalError } from "@restatedev/restate-sdk";
+import { describe, expect, it } from "vitest";
+import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import type { LoopState } from "./loop-state.js";
+
+const freshState = (): LoopState => ({
+  wrappedTools: new Set(),
+  pendingToolCalls: new Map(),
+  turnstile: new Turnstile(),
+});
+
+const toolResult = (
+  toolCallId: string,
+  value: string,
+  type: "error-text" | "text" = "error-text",
+) =>
+  [
+    { role: "user", content: [{ type: "text", text: "hi" }] },
+    {
+      role: "tool",
+      content: [{ type: "tool-result", toolCallId, toolName: "approve", output: { type, value } }],
+    },
+  ] as LanguageModelV4Prompt;
+
+const call = (toolCallId: string, toolName: string, providerExecuted?: boolean) => ({
+  type: "tool-call",
+  toolCallId,
+  toolName,
+  ...(providerExecuted === undefined ? {} : { providerExecuted }),
+});
+
+describe("beforeModelCall", () => {
+  it("throws the error that ended the loop, and keeps throwing it", () => {
+    const state = freshState();
+    const cancelled = new CancelledError();
+    state.abort = { error: cancelled };
+    expect(() => beforeModelCall(state, [])).toThrow(cancelled);
+    expect(() => beforeModelCall(state, [])).toThrow(cancelled);
+  });
+
+  it("turns a cancelled unwrapped tool of this attempt into a CancelledError", () => {
+    const state = freshState();
+    afterModelCall(state, [call("c1", "approve")]);
+    expect(() => beforeModelCall(state, toolResult("c1", "CancelledError: Cancelled"))).toThrow(
+      CancelledError,
+    );
+    expect(state.abort?.error).toBeInstanceOf(CancelledError);
+  });
+
+  it("ignores cancellation text of older history and of tools durableTools handles", () => {
+    const history = freshState();
+    expect(() =>
+      beforeModelCall(history, toolResult("old", "CancelledError: Cancelled")),
+    ).not.toThrow();
+    const wrapped = freshState();
+    wrapped.wrappedTools.add("approve");
+    afterModelCall(wrapped, [call("c1", "approve")]);
+    expect(() =>
+      beforeModelCall(wrapped, toolResult("c1", "CancelledError: Cancelled")),
+    ).not.toThrow();
+  });
+
+  it("lets ordinary tool errors reach the model", () => {
+    const state = freshState();
+    afterModelCall(state, [call("c1", "approve")]);
+    expect(() => beforeModelCall(state, toolResult("c1", "Error: not found"))).not.toThrow();
+    expect(state.pendingToolCalls.size).toBe(0);
+  });
+});
+
+describe("afterModelCall", () => {
+  it("refuses several client tool calls of tools durableTools does not serialise", () => {
+    const state = freshState();
+    expect(() => afterModelCall(state, [call("a", "lookup"), call("b", "lookup")])).toThrow(
+      TerminalError,
+    );
+    expect(() => afterModelCall(state, [call("a", "lookup"), call("b", "lookup")])).toThrow(
+      /2 tools in one step \(lookup, lookup\).*durableTools\(ctx, tools\)/,
+    );
+  });
+
+  it("accepts one tool call, provider-executed calls, and wrapped tools", () => {
+    const state = freshState();
+    expect(() => afterModelCall(state, [call("a", "lookup")])).not.toThrow();
+    expect(() =>
+      afterModelCall(state, [call("a", "lookup"), call("b", "web_search", true)]),
+    ).not.toThrow();
+    state.wrappedTools.add("lookup");
+    expect(() => afterModelCall(state, [call("c", "lookup"), call("d", "lookup")])).not.toThrow();
+    expect([...state.pendingToolCalls.keys()]).toEqual(["a", "c", "d"]);
+  });
+});

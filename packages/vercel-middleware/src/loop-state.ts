@@ -1,0 +1,36 @@
+/**
+ * What the parts of one agent invocation attempt share about its tool loop.
+ *
+ * `durableCalls(ctx)` sees the model calls, `durableTools(ctx, tools)` the tool executions; both
+ * get the same Restate context, so the state lives beside it. A new attempt has a new context and
+ * starts from a clean state, as its replay rebuilds everything from the journal.
+ */
+import { Turnstile } from "@restate-ai/core";
+import type { Context } from "@restatedev/restate-sdk";
+
+export interface LoopState {
+  /** An error that must end the loop: set by a cancelled tool, a requested rethrow, ... */
+  abort?: { error: unknown };
+  /** Names of the tools wrapped by `durableTools` in this attempt. */
+  readonly wrappedTools: Set<string>;
+  /** Client tool calls the model asked for whose results the model has not seen yet. */
+  readonly pendingToolCalls: Map<string, string>;
+  /** Serialises the executions of wrapped tools. */
+  readonly turnstile: Turnstile;
+}
+
+const states = new WeakMap<Context, LoopState>();
+
+export function loopState(ctx: Context): LoopState {
+  let state = states.get(ctx);
+  if (state === undefined) {
+    state = { wrappedTools: new Set(), pendingToolCalls: new Map(), turnstile: new Turnstile() };
+    states.set(ctx, state);
+  }
+  return state;
+}
+
+/** Ends the loop with `error` at the next point that can end it; the first error wins. */
+export function abortLoop(state: LoopState, error: unknown): void {
+  state.abort ??= { error };
+}

@@ -1,0 +1,53 @@
+/**
+ * Determinism hygiene: clocks and randomness appear in the packages only where they run inside a
+ * journaled step (a `ctx.run` closure), whose result is recorded and replayed. A new use fails this
+ * test until it is reviewed and listed here with the reason it is safe.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const NONDETERMINISTIC =
+  /Math\.random|Date\.now|randomUUID\(|new Date\(|performance\.now|getRandomValues/;
+
+/** file → the lines allowed, each inside a journaled step. */
+const ALLOWED: Record<string, string[]> = {
+  // fixResponseMetadata runs in durableStream's `complete`, inside the ctx.run closure
+  "packages/vercel-middleware/src/journal-stream.ts": [
+    "id: id ?? randomUUID(),",
+    "timestamp: timestamp ?? new Date(),",
+  ],
+  // forJournal runs inside the ctx.run closure of journalGenerate
+  "packages/vercel-middleware/src/journal-generate.ts": [
+    "id: response?.id ?? randomUUID(),",
+    "timestamp: response?.timestamp ?? new Date(),",
+  ],
+  // retryAfterMillis runs when a provider call failed, inside the ctx.run closure
+  "packages/vercel-middleware/src/provider-errors.ts": [
+    "return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());",
+  ],
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+it("uses clocks and randomness only inside journaled steps", () => {
+  const found: Record<string, string[]> = {};
+  for (const pkg of readdirSync(join(root, "packages"))) {
+    for (const file of sources(join(root, "packages", pkg, "src"))) {
+      const lines = readFileSync(file, "utf8")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => NONDETERMINISTIC.test(line));
+      if (lines.length > 0) found[relative(root, file)] = lines;
+    }
+  }
+  expect(found).toEqual(ALLOWED);
+});

@@ -1,0 +1,169 @@
+/**
+ * Agents that exercise the AI SDK tool loop under Restate: human approval in a tool, terminal tool
+ * errors, parallel tool calls, and the `durableApproval` helper. `MIDDLEWARE=reference` runs the
+ * same agents on `@restatedev/vercel-ai-middleware` 0.4.0, to show what it gets wrong.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { openai } from "@ai-sdk/openai";
+import { recordEffect } from "@restate-ai/test-harness/probe-client";
+import * as ours from "@restate-ai/vercel-middleware";
+import * as restate from "@restatedev/restate-sdk";
+import * as reference from "@restatedev/vercel-ai-middleware";
+import {
+  generateText,
+  type StepResult,
+  type StopCondition,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+  tool,
+  wrapLanguageModel,
+} from "ai";
+import { z } from "zod";
+
+const useReference = process.env.MIDDLEWARE === "reference";
+const lib = useReference ? reference : ours;
+const withOrder = <T extends ToolSet>(ctx: restate.Context, tools: T): T =>
+  useReference ? tools : ours.durableTools(ctx, tools);
+
+interface AgentInput {
+  prompt: string;
+  stream?: boolean;
+  /** Wrap the tools with durableTools (ignored for the reference). */
+  ordered?: boolean;
+}
+
+async function runAgent(
+  ctx: restate.Context,
+  input: AgentInput,
+  settings: {
+    tools: ToolSet;
+    stopWhen?: StopCondition<ToolSet>[];
+    onStepFinish?: (step: StepResult<ToolSet>) => void;
+    toolApproval?: unknown;
+  },
+) {
+  const options: Parameters<typeof generateText>[0] = {
+    model: wrapLanguageModel({
+      model: openai("gpt-4o"),
+      middleware: lib.durableCalls(ctx, { maxRetryAttempts: 3, initialRetryInterval: 100 }),
+    }),
+    prompt: input.prompt,
+    maxRetries: 0,
+    tools: input.ordered ? withOrder(ctx, settings.tools) : settings.tools,
+    stopWhen: settings.stopWhen ?? [stepCountIs(5)],
+    ...(settings.onStepFinish ? { onStepFinish: settings.onStepFinish } : {}),
+    ...(settings.toolApproval ? { toolApproval: settings.toolApproval as never } : {}),
+  };
+  if (!input.stream) {
+    const result = await generateText(options);
+    return { text: result.text, steps: result.steps };
+  }
+  const result = streamText(options as Parameters<typeof streamText>[0]);
+  return { text: await result.text, steps: await result.steps };
+}
+
+export const approvalAgent = restate.service({
+  name: "approvalAgent",
+  handlers: {
+    run: async (ctx: restate.Context, input: AgentInput) => {
+      const requestApproval = tool({
+        description: "Ask a human to approve the claim.",
+        inputSchema: z.object({ claim: z.string() }),
+        execute: async ({ claim }) => {
+          const approval = ctx.awakeable<string>();
+          await ctx.run("notify reviewer", () =>
+            recordEffect("review requested", { claim, awakeableId: approval.id }),
+          );
+          return approval.promise;
+        },
+      });
+      try {
+        const { text } = await runAgent(ctx, input, { tools: { requestApproval } });
+        return text;
+      } catch (error) {
+        await ctx.run("compensate", () => recordEffect("compensated"));
+        throw error;
+      }
+    },
+  },
+});
+
+const chargeCard = tool({
+  description: "Charge the customer's card.",
+  inputSchema: z.object({ amount: z.number() }),
+  execute: async (): Promise<string> => {
+    throw new restate.TerminalError("Card declined: insufficient funds");
+  },
+});
+
+export const terminalAgent = restate.service({
+  name: "terminalAgent",
+  handlers: {
+    fail: async (ctx: restate.Context, input: AgentInput) => {
+      const { text } = await runAgent(ctx, input, {
+        tools: { chargeCard },
+        onStepFinish: lib.rethrowTerminalToolError,
+      });
+      return text;
+    },
+    stop: async (ctx: restate.Context, input: AgentInput) => {
+      const { steps } = await runAgent(ctx, input, {
+        tools: { chargeCard },
+        stopWhen: [stepCountIs(5), lib.hasTerminalToolError],
+      });
+      return { terminalSteps: lib.getTerminalToolSteps(steps).length, steps: steps.length };
+    },
+  },
+});
+
+const replays = new Map<string, number>();
+
+export const parallelAgent = restate.service({
+  name: "parallelAgent",
+  handlers: {
+    run: async (ctx: restate.Context, input: AgentInput) => {
+      const attempt = (replays.get(ctx.request().id) ?? 0) + 1;
+      replays.set(ctx.request().id, attempt);
+      const lookup = tool({
+        description: "Look up a record.",
+        inputSchema: z.object({ key: z.string() }),
+        execute: async ({ key }) => {
+          // a cache read or jitter: an await that is not journaled
+          await sleep(Math.random() * 30);
+          const record = await ctx.run(`lookup ${key}`, () => `record ${key}`);
+          await sleep(Math.random() * 30);
+          return ctx.run(`enrich ${key}`, () => {
+            if (attempt === 1 && key === "C") throw new Error("transient: enrichment service busy");
+            return `${record} (enriched)`;
+          });
+        },
+      });
+      const { text } = await runAgent(ctx, input, { tools: { lookup } });
+      return text;
+    },
+  },
+});
+
+export const approvalHelperAgent = restate.service({
+  name: "approvalHelperAgent",
+  handlers: {
+    run: async (ctx: restate.Context, input: AgentInput & { timeoutMs?: number }) => {
+      const refund = tool({
+        description: "Refund the customer.",
+        inputSchema: z.object({ amount: z.number() }),
+        execute: ({ amount }) => ctx.run("refund", () => recordEffect("refunded", { amount })),
+      });
+      const { text } = await runAgent(ctx, input, {
+        tools: { refund },
+        toolApproval: ours.durableApproval(ctx, {
+          ...(input.timeoutMs === undefined ? {} : { timeout: input.timeoutMs }),
+          onRequest: (request) => recordEffect("approval requested", request),
+        }),
+      });
+      return text;
+    },
+  },
+});
+
+export const services = [approvalAgent, terminalAgent, parallelAgent, approvalHelperAgent];
