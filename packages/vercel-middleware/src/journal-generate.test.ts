@@ -205,4 +205,20 @@ describe("durableCalls: generate", () => {
     );
     expect(model.doGenerateCalls).toHaveLength(3);
   });
+
+  it("rejects with the CancelledError when the invocation is cancelled during a model call", async () => {
+    const inFlight = Promise.withResolvers<void>();
+    model = new MockLanguageModelV4({
+      doGenerate: async () => {
+        await inFlight.promise;
+        return textResult("too late");
+      },
+    });
+    const id = await env.restate.send("generateAgent/sdkRetries", "hi");
+    await expect.poll(() => model.doGenerateCalls.length).toBe(1);
+    await env.restate.cancel(id);
+    await expect(env.restate.attach(id)).rejects.toThrow(/409.*Cancelled/);
+    inFlight.resolve();
+    expect(model.doGenerateCalls).toHaveLength(1);
+  });
 });

@@ -230,4 +230,20 @@ describe("durableCalls: stream", () => {
     expect(replayed).toEqual({ attempt: 2, id: first?.id });
     expect(second?.id).not.toBe(first?.id);
   });
+
+  it("ends the stream with the CancelledError when the invocation is cancelled mid-stream", async () => {
+    const gate = Promise.withResolvers<void>();
+    model = new MockLanguageModelV4({
+      doStream: async () =>
+        streamOf(textParts(answer), {
+          before: (i) => (i === 4 ? gate.promise : Promise.resolve()),
+        }),
+    });
+    const id = await env.restate.send("streamAgent/run", "Weather?");
+    await expect.poll(() => live.length).toBeGreaterThanOrEqual(1);
+    await env.restate.cancel(id);
+    await expect(env.restate.attach(id)).rejects.toThrow(/409.*Cancelled/);
+    gate.resolve();
+    expect(model.doStreamCalls).toHaveLength(1);
+  });
 });

@@ -87,4 +87,14 @@ describe("durableApproval", () => {
     expect(prompt).toContain("execution-denied");
     expect(prompt).toContain("over the limit");
   });
+
+  it("lets a cancellation during the wait end the agent", async () => {
+    const id = await env.restate.send("approvingAgent/run", null);
+    await expect.poll(() => requested.length).toBe(1);
+    await env.restate.cancel(id);
+    await expect(env.restate.attach(id)).rejects.toThrow(/409.*Cancelled/);
+    // generateText settles every approval of a step before running its tools
+    expect(executed).toEqual([]);
+    expect(model.doGenerateCalls).toHaveLength(1);
+  });
 });
