@@ -25,7 +25,7 @@ const ALLOWED: Record<string, string[]> = {
     "timestamp: response?.timestamp ?? new Date(),",
   ],
   // retryAfterMillis runs when a provider call failed, inside the ctx.run closure
-  "packages/vercel-middleware/src/provider-errors.ts": [
+  "packages/core/src/model-failures.ts": [
     "return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());",
   ],
 };

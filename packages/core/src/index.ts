@@ -14,6 +14,7 @@ export {
   TIMED_OUT,
 } from "./human-approval.js";
 export { SuperJsonSerde, superJson } from "./journal-serde.js";
+export { classifyModelFailure } from "./model-failures.js";
 export {
   isAttemptEndingError,
   isCancelledError,

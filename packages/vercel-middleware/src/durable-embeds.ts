@@ -3,10 +3,10 @@
  * handler never pays for the same embeddings twice.
  */
 import type { EmbeddingModelV4Middleware, EmbeddingModelV4Result } from "@ai-sdk/provider";
+import { classifyModelFailure } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type DurableCallsOptions, modelLabel, resolveCallSettings } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
-import { classifyProviderError } from "./provider-errors.js";
 
 /**
  * Middleware that journals each `doEmbed` call with `ctx.run` (use it with `wrapEmbeddingModel`).
@@ -36,7 +36,7 @@ export function durableEmbeds(
           try {
             result = await doEmbed();
           } catch (error) {
-            throw classifyProviderError(error, label, settings.nonRetryableIsTerminal);
+            throw classifyModelFailure(error, label, settings.nonRetryableIsTerminal);
           }
           if (settings.journalBodies || result.response === undefined) return result;
           return { ...result, response: withoutBody(result.response) };

@@ -9,11 +9,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
+import { classifyModelFailure } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { afterModelCall, beforeModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
-import { classifyProviderError } from "./provider-errors.js";
 
 type WrapGenerate = NonNullable<LanguageModelV4Middleware["wrapGenerate"]>;
 
@@ -32,7 +32,7 @@ export function journalGenerate(
         try {
           result = await doGenerate();
         } catch (error) {
-          throw classifyProviderError(error, label, settings.nonRetryableIsTerminal);
+          throw classifyModelFailure(error, label, settings.nonRetryableIsTerminal);
         }
         return forJournal(result, settings.journalBodies);
       },

@@ -24,13 +24,12 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
-import { durableStream, type JournaledStream } from "@restate-ai/core";
+import { classifyModelFailure, durableStream, type JournaledStream } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
 import { afterModelCall, beforeModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
-import { classifyProviderError } from "./provider-errors.js";
 
 type WrapStream = NonNullable<LanguageModelV4Middleware["wrapStream"]>;
 type Part = LanguageModelV4StreamPart;
@@ -71,7 +70,7 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
         failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),
         merge: mergeDeltas,
         complete: fixResponseMetadata,
-        mapError: (error) => classifyProviderError(error, label, settings.nonRetryableIsTerminal),
+        mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
         inspect: (parts) => afterModelCall(loop, parts),
       },
     );

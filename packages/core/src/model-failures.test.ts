@@ -1,0 +1,125 @@
+import { APICallError, LoadAPIKeyError } from "@ai-sdk/provider";
+import { RetryableError, TerminalError } from "@restatedev/restate-sdk";
+import { describe, expect, it } from "vitest";
+import { classifyModelFailure } from "./model-failures.js";
+
+const apiError = (statusCode: number, responseHeaders?: Record<string, string>) =>
+  new APICallError({
+    message: `provider said ${statusCode}`,
+    url: "https://api.example.com/v1/responses",
+    requestBodyValues: {},
+    statusCode,
+    ...(responseHeaders === undefined ? {} : { responseHeaders }),
+  });
+
+describe("classifyModelFailure: AI SDK errors", () => {
+  it.each([400, 401, 403, 404, 422])(
+    "makes HTTP %i terminal, naming the model and the cause",
+    (status) => {
+      const error = classifyModelFailure(apiError(status), "openai.responses/gpt-4o", true);
+      expect(error).toBeInstanceOf(TerminalError);
+      expect((error as TerminalError).message).toBe(
+        `openai.responses/gpt-4o: provider said ${status} (HTTP ${status})`,
+      );
+      expect((error as TerminalError).metadata).toMatchObject({ status: String(status) });
+    },
+  );
+
+  it.each([408, 409, 500, 502, 503])(
+    "leaves retryable HTTP %i to Restate's retry policy",
+    (status) => {
+      const original = apiError(status);
+      expect(classifyModelFailure(original, "m", true)).toBe(original);
+    },
+  );
+
+  it("retries a 429 no sooner than retry-after (seconds) asks", () => {
+    const error = classifyModelFailure(apiError(429, { "Retry-After": "7" }), "m", true);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfter).toBe(7000);
+  });
+
+  it("prefers OpenAI's retry-after-ms", () => {
+    const error = classifyModelFailure(
+      apiError(429, { "retry-after-ms": "250", "retry-after": "1" }),
+      "m",
+      true,
+    );
+    expect((error as RetryableError).retryAfter).toBe(250);
+  });
+
+  it("reads an HTTP-date retry-after", () => {
+    const at = new Date(Date.now() + 60_000).toUTCString();
+    const error = classifyModelFailure(apiError(503, { "retry-after": at }), "m", true);
+    expect((error as RetryableError).retryAfter).toBeGreaterThan(50_000);
+  });
+
+  it("makes a missing API key terminal", () => {
+    const error = classifyModelFailure(
+      new LoadAPIKeyError({ message: "OpenAI API key is missing" }),
+      "openai.responses/gpt-4o",
+      true,
+    );
+    expect(error).toBeInstanceOf(TerminalError);
+    expect((error as Error).message).toContain("OpenAI API key is missing");
+  });
+
+  it("keeps everything retryable when asked to", () => {
+    const original = apiError(401);
+    expect(classifyModelFailure(original, "m", false)).toBe(original);
+  });
+
+  it("passes terminal errors and unknown errors through", () => {
+    const terminal = new TerminalError("stop");
+    const network = new TypeError("fetch failed");
+    expect(classifyModelFailure(terminal, "m", true)).toBe(terminal);
+    expect(classifyModelFailure(network, "m", true)).toBe(network);
+  });
+});
+
+/** The shape of the `openai` client's APIError: `status`, `headers` (a Headers object). */
+class OpenAIApiError extends Error {
+  override name = "AuthenticationError";
+  readonly status: number;
+  readonly headers: Headers;
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.headers = new Headers(headers);
+  }
+}
+
+describe("classifyModelFailure: openai client errors", () => {
+  it("makes a 401 terminal", () => {
+    const error = classifyModelFailure(
+      new OpenAIApiError(401, "Incorrect API key"),
+      "gpt-4o",
+      true,
+    );
+    expect(error).toBeInstanceOf(TerminalError);
+    expect((error as Error).message).toBe("gpt-4o: Incorrect API key (HTTP 401)");
+  });
+
+  it("retries a 429 after its retry-after-ms", () => {
+    const error = classifyModelFailure(
+      new OpenAIApiError(429, "Rate limit", { "retry-after-ms": "1500" }),
+      "gpt-4o",
+      true,
+    );
+    expect((error as RetryableError).retryAfter).toBe(1500);
+  });
+
+  it("leaves a 500 to the retry policy", () => {
+    const original = new OpenAIApiError(500, "server error");
+    expect(classifyModelFailure(original, "gpt-4o", true)).toBe(original);
+  });
+
+  it("makes a missing API key terminal", () => {
+    const missingKey = Object.assign(
+      new Error("The OPENAI_API_KEY environment variable is missing or empty"),
+      { name: "OpenAIError" },
+    );
+    expect(classifyModelFailure(missingKey, "gpt-4o", true)).toBeInstanceOf(TerminalError);
+  });
+});
