@@ -30,6 +30,8 @@ export interface DurableStreamOptions<T, M> {
   holdFrom?: (part: T) => boolean;
   /** Turns a part into a failure of the attempt (e.g. a provider `error` part). */
   failOn?: (part: T) => unknown;
+  /** Parts for which this returns `false` reach a live caller but are not journaled. */
+  keep?: (part: T) => boolean;
   /** Returns a new part that stands for `previous` followed by `next`, or `undefined`. */
   merge?: (previous: T, next: T) => T | undefined;
   /**
@@ -96,6 +98,10 @@ export function durableStream<T, M = undefined>(
         for await (const part of iterate(opened.parts)) {
           const failure = options.failOn?.(part);
           if (failure !== undefined) throw failure;
+          if (options.keep?.(part) === false) {
+            if (!holding) emit(part);
+            continue;
+          }
           const startsHolding: boolean = !holding && (options.holdFrom?.(part) ?? false);
           holding ||= startsHolding;
           const previous = collected.at(-1);

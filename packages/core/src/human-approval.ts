@@ -10,6 +10,7 @@
 import {
   type Context,
   type Duration,
+  type RestatePromise,
   TerminalError,
   type WorkflowContext,
 } from "@restatedev/restate-sdk";
@@ -56,16 +57,18 @@ export interface ApprovalOptions {
 /** Reason given when the timeout elapses. */
 export const TIMED_OUT = "timed out";
 
-/** Asks for a decision on `subject` and waits for it. */
-export async function awaitApproval(
+/**
+ * Asks for a decision on `subject` and waits for it. Its journal entries (the wait, the request,
+ * the timer) are all created before the first await, so several approvals started together
+ * journal in the order they were started.
+ */
+export function awaitApproval(
   ctx: Context,
   subject: ApprovalSubject,
   options: ApprovalOptions,
 ): Promise<ApprovalDecision> {
   const request: ApprovalRequest = { ...subject };
-  let answer: PromiseLike<unknown> & {
-    orTimeout(duration: Duration | number): PromiseLike<unknown>;
-  };
+  let answer: RestatePromise<unknown>;
   if (options.via === "workflow-promise") {
     request.promiseName = `approval-${subject.toolCallId}`;
     answer = (ctx as WorkflowContext).promise<unknown>(request.promiseName).get();
@@ -74,12 +77,25 @@ export async function awaitApproval(
     request.awakeableId = awakeable.id;
     answer = awakeable.promise;
   }
-  await ctx.run(`request approval ${subject.toolName} ${subject.toolCallId}`, async () => {
-    await options.onRequest(request);
-  });
+  const requested = ctx.run(
+    `request approval ${subject.toolName} ${subject.toolCallId}`,
+    async () => {
+      await options.onRequest(request);
+    },
+  );
+  const answered = options.timeout === undefined ? answer : answer.orTimeout(options.timeout);
+  return decide(requested, answered, subject);
+}
+
+async function decide(
+  requested: PromiseLike<void>,
+  answered: PromiseLike<unknown>,
+  subject: ApprovalSubject,
+): Promise<ApprovalDecision> {
+  await requested;
   let value: unknown;
   try {
-    value = await (options.timeout === undefined ? answer : answer.orTimeout(options.timeout));
+    value = await answered;
   } catch (error) {
     if (isTerminalError(error) && error.name === "TimeoutError") {
       return { approved: false, reason: TIMED_OUT };

@@ -21,4 +21,5 @@ export {
   isRestateControlError,
   isTerminalError,
 } from "./restate-errors.js";
+export { boundedRetryPolicy, type RetryOptions } from "./retry-policy.js";
 export { Turnstile } from "./tool-turnstile.js";

@@ -1,10 +1,8 @@
 /**
- * Options of the journaled model and embedding calls, and the defaults they fall back to.
- *
- * Defaults are chosen so that a provider outage ends in a clear `TerminalError` instead of an
- * invocation that retries forever: 10 attempts, backing off from 1 s to 30 s.
+ * Options of the journaled model and embedding calls, and the defaults they fall back to (the
+ * core's bounded retry policy: a provider outage ends in a clear `TerminalError`).
  */
-import { superJson } from "@restate-ai/core";
+import { boundedRetryPolicy, superJson } from "@restate-ai/core";
 import type { RunOptions, Serde } from "@restatedev/restate-sdk";
 
 /**
@@ -34,21 +32,10 @@ export interface CallSettings {
   nonRetryableIsTerminal: boolean;
 }
 
-const DEFAULT_MAX_ATTEMPTS = 10;
-const DEFAULT_INITIAL_INTERVAL_MS = 1_000;
-const DEFAULT_MAX_INTERVAL_MS = 30_000;
-
 export function resolveCallSettings(options: DurableCallsOptions = {}): CallSettings {
   const { journalBodies, nonRetryableIsTerminal, serde, ...retry } = options;
-  const bounded = retry.maxRetryAttempts !== undefined || retry.maxRetryDuration !== undefined;
   return {
-    runOptions: {
-      ...(bounded ? {} : { maxRetryAttempts: DEFAULT_MAX_ATTEMPTS }),
-      initialRetryInterval: DEFAULT_INITIAL_INTERVAL_MS,
-      maxRetryInterval: DEFAULT_MAX_INTERVAL_MS,
-      ...retry,
-      serde: serde ?? superJson,
-    },
+    runOptions: { ...boundedRetryPolicy(retry), serde: serde ?? superJson },
     journalBodies: journalBodies ?? false,
     nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,
   };

@@ -17,8 +17,8 @@ export interface ModelRequest {
   userText: string;
   /** System prompt / instructions. */
   system: string;
-  /** Tool outputs sent back to the model so far, in order. */
-  toolOutputs: { callId: string; output: string }[];
+  /** Tool outputs sent back to the model so far, in order, with the name of the tool called. */
+  toolOutputs: { callId: string; name: string; output: string }[];
   /** Names of the tools offered in this request. */
   tools: string[];
   body: Record<string, unknown>;
@@ -57,6 +57,11 @@ export function isErrorReply(reply: Reply): reply is ErrorReply {
   return "status" in reply;
 }
 
+/** The output of the last call of tool `name` in the request, if any. */
+export function outputOf(request: ModelRequest, name: string): string | undefined {
+  return request.toolOutputs.filter((output) => output.name === name).at(-1)?.output;
+}
+
 /**
  * A script that answers step `i` with `turns[i]` (the last turn repeats). A turn may be a function
  * of the request, e.g. to write the final answer from the tool outputs.
@@ -90,19 +95,26 @@ export function parseModelRequest(
   const user: string[] = [];
   const system: string[] = typeof body.instructions === "string" ? [body.instructions] : [];
   const toolOutputs: ModelRequest["toolOutputs"] = [];
+  const callNames = new Map<string, string>();
+  const output = (callId: string, text: string) =>
+    toolOutputs.push({ callId, name: callNames.get(callId) ?? "", output: text });
   for (const item of items) {
+    if (item.type === "function_call") callNames.set(String(item.call_id), String(item.name));
+    for (const call of (item.tool_calls as Item[] | undefined) ?? []) {
+      callNames.set(String(call.id), String((call.function as Item | undefined)?.name));
+    }
     const assistantItem =
       item.role === "assistant" || item.type === "function_call" || item.type === "item_reference";
     if (assistantItem && !inAssistantTurn) step++;
     inAssistantTurn = assistantItem;
     if (item.role === "user") user.push(textOf(item.content));
     if (item.role === "system" || item.role === "developer") system.push(textOf(item.content));
-    if (item.role === "tool") {
-      toolOutputs.push({ callId: String(item.tool_call_id), output: textOf(item.content) });
-    }
+    if (item.role === "tool") output(String(item.tool_call_id), textOf(item.content));
     if (item.type === "function_call_output") {
-      const output = typeof item.output === "string" ? item.output : JSON.stringify(item.output);
-      toolOutputs.push({ callId: String(item.call_id), output });
+      output(
+        String(item.call_id),
+        typeof item.output === "string" ? item.output : JSON.stringify(item.output),
+      );
     }
   }
   const tools = ((body.tools as Item[] | undefined) ?? []).map((tool) =>

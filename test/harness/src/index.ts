@@ -4,6 +4,7 @@ export {
   type ErrorReply,
   type ModelRequest,
   type ModelTurn,
+  outputOf,
   type Reply,
   type Script,
   type ToolCallReply,

@@ -1,0 +1,208 @@
+/**
+ * Journaled model calls for the Agents SDK.
+ *
+ * Inside a durable run, each `getResponse` is one journal entry (`model <name>`): a replay returns
+ * the journaled response, rebuilt as the runner expects (a `Usage` instance), and the model is not
+ * called. `getStreamedResponse` is live on the first execution and replayed from the journal after:
+ * the caller receives the events as the provider streams them, the event list is journaled when the
+ * stream ends, and `response_done` is released only once it is journaled, so the runner never acts
+ * on a turn that could still be lost. The raw `providerData` and raw provider events are left out
+ * of the journal unless asked for (the former can be the whole raw response).
+ *
+ * A model is made durable in place: its two methods look up the durable run on every call and pass
+ * through outside one, so the same `Model` instance serves durable and plain runs, concurrently.
+ */
+import {
+  type Model,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResponse,
+  type StreamEvent,
+  Usage,
+} from "@openai/agents";
+import {
+  classifyModelFailure,
+  durableStream,
+  isRestateControlError,
+  type JournaledStream,
+} from "@restate-ai/core";
+import type { RunOptions } from "@restatedev/restate-sdk";
+import { currentScope, type DurableScope } from "./durable-scope.js";
+
+const DURABLE = Symbol.for("@restate-ai/openai-agents/durable-model");
+
+type Durable = Model & { [DURABLE]?: string };
+type Call<T> = (request: ModelRequest) => T;
+
+/**
+ * Makes a `Model` journal its calls whenever it is called inside a durable run (idempotent).
+ *
+ * `DurableRunner` does this for the models it resolves and for the `Model` instances of the agents
+ * it runs and hands off to; use it for models it cannot see, e.g. of agents used via `asTool`.
+ *
+ * @param label name of the model in journal entries and error messages.
+ */
+export function durableModel<M extends Model>(model: M, label = modelLabel(model)): M {
+  const target = model as Durable;
+  if (target[DURABLE] !== undefined) return model;
+  const getResponse: Call<Promise<ModelResponse>> = model.getResponse.bind(model);
+  const getStreamedResponse: Call<AsyncIterable<StreamEvent>> =
+    model.getStreamedResponse.bind(model);
+  Object.defineProperties(model, {
+    [DURABLE]: { value: label },
+    getResponse: {
+      configurable: true,
+      writable: true,
+      value: (request: ModelRequest) => {
+        const scope = currentScope();
+        return scope === undefined
+          ? getResponse(request)
+          : journalResponse(scope, label, request, getResponse);
+      },
+    },
+    getStreamedResponse: {
+      configurable: true,
+      writable: true,
+      value: (request: ModelRequest) => {
+        const scope = currentScope();
+        return scope === undefined
+          ? getStreamedResponse(request)
+          : journalStream(scope, label, request, getStreamedResponse);
+      },
+    },
+  });
+  return model;
+}
+
+/** A `ModelProvider` whose models journal their calls inside durable runs. */
+export class DurableModelProvider implements ModelProvider {
+  private readonly inner: ModelProvider;
+  private readonly nonRetryableIsTerminal: boolean;
+
+  constructor(inner: ModelProvider, nonRetryableIsTerminal = true) {
+    this.inner = inner;
+    this.nonRetryableIsTerminal = nonRetryableIsTerminal;
+  }
+
+  /** The provider's model, made durable; a set-up error no retry can fix is a `TerminalError`. */
+  async getModel(modelName?: string): Promise<Model> {
+    let model: Model;
+    try {
+      model = await this.inner.getModel(modelName);
+    } catch (error) {
+      throw classifyModelFailure(error, modelName ?? "default model", this.nonRetryableIsTerminal);
+    }
+    return durableModel(model, modelName);
+  }
+}
+
+function modelLabel(model: Model): string {
+  const named = model as unknown as { model?: unknown; modelId?: unknown };
+  if (typeof named.model === "string") return named.model;
+  if (typeof named.modelId === "string") return named.modelId;
+  return model.constructor.name;
+}
+
+/** Runs `call` as a step of the durable run, ending the run if Restate cancels it. */
+async function inRun<T>(scope: DurableScope, call: () => Promise<T>): Promise<T> {
+  const ended = scope.endedBy;
+  if (ended !== undefined) throw ended.error;
+  try {
+    return await call();
+  } catch (error) {
+    if (isRestateControlError(error)) scope.end(error);
+    throw error;
+  }
+}
+
+function journalResponse(
+  scope: DurableScope,
+  label: string,
+  request: ModelRequest,
+  getResponse: Call<Promise<ModelResponse>>,
+): Promise<ModelResponse> {
+  const { settings } = scope;
+  return inRun(scope, async () => {
+    const journaled = await scope.ctx.run(
+      `model ${label}`,
+      async () => {
+        let response: ModelResponse;
+        try {
+          response = await getResponse(request);
+        } catch (error) {
+          throw classifyModelFailure(error, label, settings.nonRetryableIsTerminal);
+        }
+        const { providerData, usage, ...rest } = response;
+        return {
+          ...rest,
+          usage: { ...usage },
+          ...(settings.journalProviderData && providerData !== undefined ? { providerData } : {}),
+        };
+      },
+      settings.runOptions as RunOptions<Omit<ModelResponse, "usage"> & { usage: object }>,
+    );
+    return { ...journaled, usage: new Usage(journaled.usage) };
+  });
+}
+
+function journalStream(
+  scope: DurableScope,
+  label: string,
+  request: ModelRequest,
+  getStreamedResponse: Call<AsyncIterable<StreamEvent>>,
+): AsyncIterable<StreamEvent> {
+  const { settings } = scope;
+  if (scope.endedBy !== undefined) return failing(scope.endedBy.error);
+  const { parts } = durableStream<StreamEvent, undefined>(
+    scope.ctx,
+    async () => ({ parts: getStreamedResponse(request) }),
+    {
+      name: `stream ${label}`,
+      runOptions: settings.runOptions as RunOptions<JournaledStream<StreamEvent, undefined>>,
+      holdFrom: (event) => event.type === "response_done",
+      keep: (event) => settings.journalRawEvents || event.type !== "model",
+      merge: mergeTextDeltas,
+      complete: settings.journalProviderData ? undefined : withoutProviderData,
+      mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
+    },
+  );
+  return endRunOnControlError(scope, parts);
+}
+
+async function* endRunOnControlError(
+  scope: DurableScope,
+  events: AsyncIterable<StreamEvent>,
+): AsyncIterable<StreamEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (isRestateControlError(error)) scope.end(error);
+    throw error;
+  }
+}
+
+async function* failing(error: unknown): AsyncIterable<StreamEvent> {
+  yield* [];
+  throw error;
+}
+
+function mergeTextDeltas(previous: StreamEvent, next: StreamEvent): StreamEvent | undefined {
+  if (
+    previous.type !== "output_text_delta" ||
+    next.type !== "output_text_delta" ||
+    previous.itemId !== next.itemId ||
+    next.providerData !== undefined
+  ) {
+    return undefined;
+  }
+  return { ...previous, delta: previous.delta + next.delta };
+}
+
+function withoutProviderData(events: StreamEvent[]): StreamEvent[] {
+  return events.map((event) => {
+    if (event.type !== "response_done") return event;
+    const { providerData: _event, ...rest } = event;
+    const { providerData: _response, ...response } = rest.response;
+    return { ...rest, response };
+  });
+}

@@ -1,0 +1,8 @@
+export type { ApprovalAnswer, ApprovalOptions, ApprovalRequest } from "@restate-ai/core";
+export { resolveApprovals } from "./approvals.js";
+export { DurableModelProvider, durableModel } from "./durable-model.js";
+export { DurableRunner, durableRun } from "./durable-runner.js";
+export { DurableRunAborted, restateContext } from "./durable-scope.js";
+export { DEFAULT_TOOL_ERROR_MESSAGE, type DurableToolExtras, durableTool } from "./durable-tool.js";
+export { RestateSession, type RestateSessionOptions } from "./restate-session.js";
+export type { DurableRunnerConfig } from "./run-settings.js";
