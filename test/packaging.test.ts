@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const packages = ["core", "vercel-middleware"];
+const packages = ["core", "vercel-middleware", "openai-agents"];
 
 describe.each(packages)("npm pack of packages/%s", (name) => {
   it("contains only dist, README.md and package.json", () => {

@@ -3,7 +3,7 @@ import * as restate from "@restatedev/restate-sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { durableStream } from "./durable-stream.js";
 
-type Part = { kind: "delta" | "call" | "end" | "error" | "id"; text: string };
+type Part = { kind: "delta" | "call" | "end" | "error" | "id" | "raw"; text: string };
 
 let opened: number;
 let source: (attempt: number) => Part[];
@@ -35,6 +35,7 @@ const streams = restate.service({
           runOptions: { maxRetryAttempts: 3, initialRetryInterval: 10 },
           holdFrom: (part) => part.kind === "call" || part.kind === "end",
           failOn: (part) => (part.kind === "error" ? new Error(part.text) : undefined),
+          keep: (part) => part.kind !== "raw",
           merge: (previous, next) =>
             previous.kind === "delta" && next.kind === "delta"
               ? { kind: "delta", text: previous.text + next.text }
@@ -137,5 +138,21 @@ describe("durableStream", () => {
     source = () => [{ kind: "error", text: "always overloaded" }];
     await expect(env.restate.call("streams/run", false)).rejects.toThrow(/always overloaded/);
     expect(opened).toBe(3);
+  });
+
+  it("shows unkept parts live but leaves them out of the journal", async () => {
+    source = () => [
+      d("a"),
+      { kind: "raw", text: "provider chunk" },
+      d("b"),
+      { kind: "end", text: "" },
+    ];
+    const id = await env.restate.send("streams/run", true);
+    const { out } = await env.restate.attach<{ out: Part[] }>(id);
+    const live = consumed.filter((c) => c.attempt === 1).map((c) => c.part.kind);
+    expect(live).toContain("raw");
+    expect(out.map((part) => part.kind)).toEqual(["delta", "id", "end"]);
+    const entry = (await env.restate.journal(id)).find((e) => e.name === "model call");
+    expect(entry?.result).not.toContain("provider chunk");
   });
 });
