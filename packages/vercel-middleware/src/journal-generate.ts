@@ -38,7 +38,7 @@ export function journalGenerate(
       },
       settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
     );
-    afterModelCall(loop, result.content);
+    afterModelCall(loop, result.content, (message) => ctx.console.warn(message));
     return result;
   };
 }

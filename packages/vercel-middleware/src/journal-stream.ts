@@ -71,7 +71,7 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
         merge: mergeDeltas,
         complete: fixResponseMetadata,
         mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
-        inspect: (parts) => afterModelCall(loop, parts),
+        inspect: (parts) => afterModelCall(loop, parts, (message) => ctx.console.warn(message)),
       },
     );
     // A call that failed for good still returns a stream: `streamText` rethrows a stream error

@@ -10,12 +10,14 @@
  *   text "CancelledError: Cancelled" (Restate's `CancelledError`): the loop ends with a
  *   `CancelledError`. Only tool calls of this attempt are considered, never older history.
  * After a call:
- * - a response with several client tool calls of tools that `durableTools` does not serialise
- *   fails with a `TerminalError`: the AI SDK runs them concurrently, so their Restate operations
- *   could be journaled in another order on replay.
+ * - a response with several client tool calls of tools that `durableTools` does not serialise gets
+ *   a warning (once per attempt, not repeated on replay): if those tools have an `execute`, the AI
+ *   SDK runs them concurrently, so their Restate operations could be journaled in another order on
+ *   replay. It cannot be an error: a model middleware cannot tell tools the SDK executes from tools
+ *   declared without `execute` and run by hand (e.g. a manual agent loop with `RestatePromise.all`).
  */
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
-import { CancelledError, TerminalError } from "@restatedev/restate-sdk";
+import { CancelledError } from "@restatedev/restate-sdk";
 import { abortLoop, type LoopState } from "./loop-state.js";
 import { takeRequestedRethrow } from "./terminal-tool-errors.js";
 
@@ -56,7 +58,11 @@ export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt)
   if (state.abort !== undefined) throw state.abort.error;
 }
 
-export function afterModelCall(state: LoopState, content: readonly ModelToolCall[]): void {
+export function afterModelCall(
+  state: LoopState,
+  content: readonly ModelToolCall[],
+  warn: (message: string) => void,
+): void {
   const calls = content.filter(
     (part) => part.type === "tool-call" && part.providerExecuted !== true,
   );
@@ -66,15 +72,16 @@ export function afterModelCall(state: LoopState, content: readonly ModelToolCall
     }
   }
   const unordered = calls.filter((call) => !state.wrappedTools.has(call.toolName ?? ""));
-  if (calls.length > 1 && unordered.length > 0) {
+  if (calls.length > 1 && unordered.length > 0 && !state.warnedUnordered) {
+    state.warnedUnordered = true;
     const names = calls.map((call) => call.toolName).join(", ");
-    throw new TerminalError(
-      `The model called ${calls.length} tools in one step (${names}), but ${unordered
+    warn(
+      `The model called ${calls.length} tools in one step (${names}), and ${unordered
         .map((call) => call.toolName)
         .join(
           ", ",
         )} ${unordered.length === 1 ? "is" : "are"} not wrapped with durableTools(ctx, tools). ` +
-        "The AI SDK runs the tool calls of a step concurrently, so their Restate operations could be journaled in a different order on replay. " +
+        "If the AI SDK executes them, it runs them concurrently, and their Restate operations could be journaled in a different order on replay (journal mismatch). " +
         "Pass `tools: durableTools(ctx, tools)`, or disable parallel tool calls (e.g. providerOptions: { openai: { parallelToolCalls: false } }).",
     );
   }

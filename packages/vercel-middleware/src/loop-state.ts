@@ -17,6 +17,8 @@ export interface LoopState {
   readonly pendingToolCalls: Map<string, string>;
   /** Serialises the executions of wrapped tools. */
   readonly turnstile: Turnstile;
+  /** Whether this attempt already warned about concurrent unwrapped tools. */
+  warnedUnordered?: boolean;
 }
 
 const states = new WeakMap<Context, LoopState>();

@@ -31,6 +31,8 @@ interface AgentInput {
   stream?: boolean;
   /** Wrap the tools with durableTools (ignored for the reference). */
   ordered?: boolean;
+  /** Parallel agent: random non-journaled awaits and a transient failure (default true). */
+  jitter?: boolean;
 }
 
 async function runAgent(
@@ -125,16 +127,18 @@ export const parallelAgent = restate.service({
     run: async (ctx: restate.Context, input: AgentInput) => {
       const attempt = (replays.get(ctx.request().id) ?? 0) + 1;
       replays.set(ctx.request().id, attempt);
+      const jitter = input.jitter ?? true;
       const lookup = tool({
         description: "Look up a record.",
         inputSchema: z.object({ key: z.string() }),
         execute: async ({ key }) => {
           // a cache read or jitter: an await that is not journaled
-          await sleep(Math.random() * 30);
+          if (jitter) await sleep(Math.random() * 30);
           const record = await ctx.run(`lookup ${key}`, () => `record ${key}`);
-          await sleep(Math.random() * 30);
+          if (jitter) await sleep(Math.random() * 30);
           return ctx.run(`enrich ${key}`, () => {
-            if (attempt === 1 && key === "C") throw new Error("transient: enrichment service busy");
+            if (jitter && attempt === 1 && key === "C")
+              throw new Error("transient: enrichment service busy");
             return `${record} (enriched)`;
           });
         },
