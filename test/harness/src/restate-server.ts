@@ -18,6 +18,10 @@ export interface RestateServerOptions {
   inactivityTimeout?: string;
   /** Extra `RESTATE_*` settings. */
   env?: Record<string, string>;
+  /** Keep the data here (and keep it on `stop()`); default: a temp dir, deleted on `stop()`. */
+  baseDir?: string;
+  /** Fixed ports; default: free loopback ports. */
+  ports?: { ingress: number; admin: number; node: number };
 }
 
 const require = createRequire(import.meta.url);
@@ -50,10 +54,14 @@ export class RestateServer extends RestateApi {
     this.options = options;
   }
 
-  /** Starts a fresh server and waits until its admin API is healthy. */
+  /** Starts a server and waits until its admin API is healthy. */
   static async start(options: RestateServerOptions = {}): Promise<RestateServer> {
-    const baseDir = await mkdtemp(join(tmpdir(), "restate-test-"));
-    const ports = { ingress: await freePort(), admin: await freePort(), node: await freePort() };
+    const baseDir = options.baseDir ?? (await mkdtemp(join(tmpdir(), "restate-test-")));
+    const ports = options.ports ?? {
+      ingress: await freePort(),
+      admin: await freePort(),
+      node: await freePort(),
+    };
     const server = new RestateServer(baseDir, ports, options);
     await server.launch();
     return server;
@@ -75,10 +83,11 @@ export class RestateServer extends RestateApi {
     await this.launch();
   }
 
-  /** Stops the server and deletes its data dir. */
+  /** Stops the server and deletes its data dir, unless the dir was given. */
   async stop(): Promise<void> {
     await this.terminate("SIGTERM");
-    await rm(this.baseDir, { recursive: true, force: true });
+    if (this.options.baseDir === undefined)
+      await rm(this.baseDir, { recursive: true, force: true });
   }
 
   private async launch(): Promise<void> {

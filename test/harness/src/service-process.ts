@@ -11,6 +11,12 @@ import { freePort } from "./free-port.ts";
 
 export interface ServiceProcessOptions {
   env?: Record<string, string | undefined>;
+  /** Fixed port; default: a free loopback port. */
+  port?: number;
+  /** Fail and report requests that leave the machine (default `true`). */
+  guardNetwork?: boolean;
+  /** Receives the child's output as it arrives. */
+  onOutput?: (text: string) => void;
 }
 
 const entry = fileURLToPath(new URL("./child-entry.ts", import.meta.url));
@@ -23,17 +29,19 @@ export class ServiceProcess {
   private env: Record<string, string | undefined>;
 
   private readonly modulePath: string;
+  private readonly options: ServiceProcessOptions;
   readonly port: number;
 
   private constructor(modulePath: string, port: number, options: ServiceProcessOptions) {
     this.modulePath = modulePath;
     this.port = port;
+    this.options = options;
     this.env = options.env ?? {};
   }
 
-  /** Starts `modulePath` (a file exporting `services`) on a free port. */
+  /** Starts `modulePath` (a file exporting `services`). */
   static async start(modulePath: string, options: ServiceProcessOptions = {}) {
-    const service = new ServiceProcess(modulePath, await freePort(), options);
+    const service = new ServiceProcess(modulePath, options.port ?? (await freePort()), options);
     await service.launch();
     return service;
   }
@@ -64,14 +72,17 @@ export class ServiceProcess {
   }
 
   private async launch(): Promise<void> {
+    const guarded = this.options.guardNetwork ?? true;
     const child = fork(entry, [this.modulePath], {
-      execArgv: ["--disable-warning=ExperimentalWarning", "--import", guard],
+      execArgv: ["--disable-warning=ExperimentalWarning", ...(guarded ? ["--import", guard] : [])],
       env: { ...process.env, ...this.env, PORT: String(this.port) },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const keep = (chunk: Buffer) => {
-      this.log.push(chunk.toString());
+      const text = chunk.toString();
+      this.log.push(text);
       if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
+      this.options.onOutput?.(text);
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
