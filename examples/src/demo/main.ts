@@ -1,0 +1,68 @@
+/**
+ * Starts restate-server and the example agents, runs the guided tour (unless `--no-tour`), then
+ * keeps both running until Ctrl-C — or exits after the tour with `--non-interactive`.
+ */
+import { describeModel } from "../llm.ts";
+import { type LocalStack, startLocalStack } from "./local-stack.ts";
+import { runTour } from "./tour.ts";
+
+const args = new Set(process.argv.slice(2));
+const withTour = !args.has("--no-tour");
+const interactive = !args.has("--non-interactive");
+const print = (line = "") => console.log(line);
+
+let echoAgents = !withTour;
+const agentLog: string[] = [];
+const onAgentOutput = (text: string) => {
+  agentLog.push(text);
+  if (echoAgents) process.stdout.write(text.replace(/^/gm, "[agents] "));
+};
+
+print(describeModel());
+let stack: LocalStack;
+try {
+  stack = await startLocalStack({
+    inactivityTimeout: process.env.RESTATE_INACTIVITY_TIMEOUT ?? "2s",
+    env: {
+      OFFLINE_MODEL_LOG: "1",
+      OFFLINE_MODEL_LATENCY_MS: process.env.OFFLINE_MODEL_LATENCY_MS ?? "300",
+    },
+    onAgentOutput,
+  });
+} catch (error) {
+  console.error(`Could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
+print(`restate-server: ingress ${stack.ingressUrl}, admin ${stack.adminUrl}; agents registered.`);
+
+let stopping = false;
+const stop = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  print("\nStopping the agents and restate-server...");
+  await stack.stop();
+  process.exit(code);
+};
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+if (withTour) {
+  try {
+    await runTour(stack, print, () => agentLog.join(""));
+  } catch (error) {
+    console.error(`The tour failed: ${(error as Error).stack}`);
+    await stop(1);
+  }
+}
+
+print(`
+━━ Try it yourself ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+Restate UI (invocations, journals, state): ${stack.adminUrl}
+  curl ${stack.ingressUrl}/agent/run --json '"What is the weather in Detroit?"'
+  curl ${stack.ingressUrl}/Chat/session123/message --json '{"message": "make a poem about durable execution"}'
+  curl ${stack.ingressUrl}/HumanClaimApprovalAgent/run/send --json '{"prompt": "Process my hospital bill of 3000USD for a broken leg."}'
+  curl ${stack.ingressUrl}/OpenAIMultiAgent/run --json '"I was charged twice for my last order"'
+More in examples/README.md. Ctrl-C stops everything.`);
+
+if (!interactive) await stop(0);
+echoAgents = true;
