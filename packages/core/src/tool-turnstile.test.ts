@@ -28,28 +28,6 @@ describe("Turnstile", () => {
     await expect(next).resolves.toBe("next");
   });
 
-  it("gives a running task a nested turnstile, so nested tasks never wait on it", async () => {
-    const root = new Turnstile();
-    const events: string[] = [];
-    const outer = root.run(async () => {
-      const nested = root.current();
-      expect(nested).not.toBe(root);
-      const inner = await Promise.all([
-        nested.run(async () => {
-          await sleep(10);
-          events.push("inner 1");
-        }),
-        nested.run(async () => events.push("inner 2")),
-      ]);
-      events.push("outer done");
-      return inner.length;
-    });
-    const after = root.run(async () => events.push("after"));
-    await Promise.all([outer, after]);
-    expect(events).toEqual(["inner 1", "inner 2", "outer done", "after"]);
-    expect(root.current()).toBe(root);
-  });
-
   it("holds the turn for the whole of an async iterable", async () => {
     const turnstile = new Turnstile();
     const events: string[] = [];

@@ -15,7 +15,7 @@
  * marker instead, which the SDK serialises when it writes the step's tool results (its `toJSON`, or
  * the tool's own `toModelOutput`, throws the original error).
  */
-import { isRestateControlError } from "@restate-ai/core";
+import { isRestateControlError, Turnstile } from "@restate-ai/core";
 import type { Context } from "@restatedev/restate-sdk";
 import type { ToolExecutionOptions, ToolSet } from "ai";
 import { abortLoop, type LoopState, loopState } from "./loop-state.js";
@@ -54,6 +54,7 @@ type ToModelOutput = (options: { toolCallId: string; input: unknown; output: unk
  */
 export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS): TOOLS {
   const state = loopState(ctx);
+  const ordered = orderOf(state, new Turnstile());
   const wrapped: Record<string, unknown> = {};
   for (const [name, tool] of Object.entries(tools)) {
     state.wrappedTools.add(name);
@@ -66,8 +67,8 @@ export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS):
     wrapped[name] = {
       ...tool,
       execute: isAsyncGeneratorFunction(execute)
-        ? streamingExecute(state, execute)
-        : orderedExecute(state, execute),
+        ? streamingExecute(state, ordered, execute)
+        : orderedExecute(state, ordered, execute),
       ...(toModelOutput === undefined
         ? {}
         : {
@@ -81,9 +82,21 @@ export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS):
   return wrapped as TOOLS;
 }
 
-function orderedExecute(state: LoopState, execute: Execute): Execute {
+/**
+ * The turnstile of a tool call: the one of the model response that asked for it (recorded by
+ * `durableCalls`), so a sub-agent's tool calls, from its own responses, never wait on the tool
+ * running it; or, for a model not wrapped with `durableCalls`, one for this tool set.
+ */
+function orderOf(state: LoopState, ownTurnstile: Turnstile) {
+  return (options: ToolExecutionOptions<never>) =>
+    state.pendingToolCalls.get(options.toolCallId)?.turnstile ?? ownTurnstile;
+}
+
+type Order = ReturnType<typeof orderOf>;
+
+function orderedExecute(state: LoopState, order: Order, execute: Execute): Execute {
   return (input, options) =>
-    state.turnstile.current().run(async () => {
+    order(options).run(async () => {
       if (state.abort !== undefined) return new AbortedToolRun(state.abort.error);
       try {
         return await execute(input, options);
@@ -93,10 +106,10 @@ function orderedExecute(state: LoopState, execute: Execute): Execute {
     });
 }
 
-function streamingExecute(state: LoopState, execute: Execute): Execute {
+function streamingExecute(state: LoopState, order: Order, execute: Execute): Execute {
   return (input, options) =>
     (async function* () {
-      const turnstile = state.turnstile.current();
+      const turnstile = order(options);
       try {
         yield* turnstile.iterate(() => {
           if (state.abort !== undefined) return single(new AbortedToolRun(state.abort.error));

@@ -8,7 +8,6 @@ import type { LoopState } from "./loop-state.js";
 const freshState = (): LoopState => ({
   wrappedTools: new Set(),
   pendingToolCalls: new Map(),
-  turnstile: new Turnstile(),
 });
 
 const toolResult = (
@@ -92,5 +91,15 @@ describe("afterModelCall", () => {
     afterModelCall(state, [call("c", "lookup"), call("d", "lookup")], warn);
     expect(warnings).toEqual([]);
     expect([...state.pendingToolCalls.keys()]).toEqual(["a", "c", "d"]);
+  });
+
+  it("gives the calls of one response one turnstile, and every response its own", () => {
+    const state = freshState();
+    afterModelCall(state, [call("a", "lookup"), call("b", "lookup")], () => {});
+    afterModelCall(state, [call("c", "lookup")], () => {});
+    const turnstileOf = (id: string) => state.pendingToolCalls.get(id)?.turnstile;
+    expect(turnstileOf("a")).toBeInstanceOf(Turnstile);
+    expect(turnstileOf("b")).toBe(turnstileOf("a"));
+    expect(turnstileOf("c")).not.toBe(turnstileOf("a"));
   });
 });

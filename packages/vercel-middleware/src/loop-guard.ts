@@ -17,6 +17,7 @@
  *   declared without `execute` and run by hand (e.g. a manual agent loop with `RestatePromise.all`).
  */
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
+import { Turnstile } from "@restate-ai/core";
 import { CancelledError } from "@restatedev/restate-sdk";
 import { abortLoop, type LoopState } from "./loop-state.js";
 import { takeRequestedRethrow } from "./terminal-tool-errors.js";
@@ -41,7 +42,7 @@ export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt)
         if (part.type !== "tool-result") continue;
         const rethrow = takeRequestedRethrow(part.toolCallId);
         if (rethrow !== undefined) abortLoop(state, rethrow);
-        const toolName = state.pendingToolCalls.get(part.toolCallId);
+        const toolName = state.pendingToolCalls.get(part.toolCallId)?.toolName;
         if (toolName === undefined) continue;
         state.pendingToolCalls.delete(part.toolCallId);
         const output = part.output;
@@ -66,9 +67,10 @@ export function afterModelCall(
   const calls = content.filter(
     (part) => part.type === "tool-call" && part.providerExecuted !== true,
   );
+  const turnstile = new Turnstile();
   for (const call of calls) {
     if (call.toolCallId !== undefined && call.toolName !== undefined) {
-      state.pendingToolCalls.set(call.toolCallId, call.toolName);
+      state.pendingToolCalls.set(call.toolCallId, { toolName: call.toolName, turnstile });
     }
   }
   const unordered = calls.filter((call) => !state.wrappedTools.has(call.toolName ?? ""));

@@ -5,18 +5,22 @@
  * get the same Restate context, so the state lives beside it. A new attempt has a new context and
  * starts from a clean state, as its replay rebuilds everything from the journal.
  */
-import { Turnstile } from "@restate-ai/core";
+import type { Turnstile } from "@restate-ai/core";
 import type { Context } from "@restatedev/restate-sdk";
+
+export interface PendingToolCall {
+  toolName: string;
+  /** Shared by the calls of one model response: their wrapped executions run in its order. */
+  turnstile: Turnstile;
+}
 
 export interface LoopState {
   /** An error that must end the loop: set by a cancelled tool, a requested rethrow, ... */
   abort?: { error: unknown };
   /** Names of the tools wrapped by `durableTools` in this attempt. */
   readonly wrappedTools: Set<string>;
-  /** Client tool calls the model asked for whose results the model has not seen yet. */
-  readonly pendingToolCalls: Map<string, string>;
-  /** Serialises the executions of wrapped tools. */
-  readonly turnstile: Turnstile;
+  /** Client tool calls the model asked for whose results the model has not seen yet, by id. */
+  readonly pendingToolCalls: Map<string, PendingToolCall>;
   /** Whether this attempt already warned about concurrent unwrapped tools. */
   warnedUnordered?: boolean;
 }
@@ -26,7 +30,7 @@ const states = new WeakMap<Context, LoopState>();
 export function loopState(ctx: Context): LoopState {
   let state = states.get(ctx);
   if (state === undefined) {
-    state = { wrappedTools: new Set(), pendingToolCalls: new Map(), turnstile: new Turnstile() };
+    state = { wrappedTools: new Set(), pendingToolCalls: new Map() };
     states.set(ctx, state);
   }
   return state;
