@@ -17,6 +17,12 @@ export interface ServiceProcessOptions {
   guardNetwork?: boolean;
   /** Receives the child's output as it arrives. */
   onOutput?: (text: string) => void;
+  /**
+   * The script to fork instead of the default entry (which serves the module's `services` with
+   * Restate); it gets the module path as its argument and must send `{ type: "ready" }` when it
+   * listens on `$PORT`, and answer `{ type: "peak-rss" }` as the default entry does.
+   */
+  entry?: string;
 }
 
 const entry = fileURLToPath(new URL("./child-entry.ts", import.meta.url));
@@ -55,6 +61,23 @@ export class ServiceProcess {
     return this.log.join("");
   }
 
+  /** The child's peak resident set size so far, in bytes. */
+  async peakRss(): Promise<number> {
+    const child = this.child;
+    if (child === undefined) throw new Error("the service process is not running");
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no peak-rss answer")), 5_000);
+      const answer = (message: { type?: string; bytes?: number }) => {
+        if (message.type !== "peak-rss") return;
+        clearTimeout(timer);
+        child.off("message", answer);
+        resolve(Number(message.bytes));
+      };
+      child.on("message", answer);
+      child.send({ type: "peak-rss" });
+    });
+  }
+
   /** SIGKILL: the process dies at once, mid-step, as in a crash. */
   async kill(): Promise<void> {
     await this.terminate("SIGKILL");
@@ -73,7 +96,7 @@ export class ServiceProcess {
 
   private async launch(): Promise<void> {
     const guarded = this.options.guardNetwork ?? true;
-    const child = fork(entry, [this.modulePath], {
+    const child = fork(this.options.entry ?? entry, [this.modulePath], {
       execArgv: ["--disable-warning=ExperimentalWarning", ...(guarded ? ["--import", guard] : [])],
       env: { ...process.env, ...this.env, PORT: String(this.port) },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
