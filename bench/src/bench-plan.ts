@@ -1,0 +1,54 @@
+/**
+ * How much the bench measures: the full plan (`npm run bench`, a few minutes) or the quick one
+ * (`-- --quick`, a smoke run that exercises every figure with few repetitions).
+ */
+export interface BenchPlan {
+  mode: "full" | "quick";
+  /** Fixed model latencies, ms. */
+  latencies: number[];
+  /** Agent lengths, in steps (one model call and one tool call each). */
+  steps: number[];
+  /** Agents per latency cell, run one after another. */
+  reps(steps: number, latencyMs: number): number;
+  /** Agents run before measuring, per contender. */
+  warmup: number;
+  throughput: {
+    steps: number;
+    concurrency: number[];
+    /** Agents per round. */
+    total(concurrency: number): number;
+    rounds: number;
+  };
+  replay: { latencies: number[]; rounds: number };
+  journalSteps: number;
+}
+
+export const fullPlan: BenchPlan = {
+  mode: "full",
+  latencies: [0, 20],
+  steps: [1, 5, 20],
+  reps: (steps, latencyMs) => {
+    const base = steps === 20 ? 12 : steps === 5 ? 24 : 40;
+    return latencyMs > 0 ? Math.ceil(base / 2) : base;
+  },
+  warmup: 10,
+  throughput: {
+    steps: 5,
+    concurrency: [1, 16, 64],
+    total: (concurrency) => Math.max(24, concurrency * 4),
+    rounds: 3,
+  },
+  replay: { latencies: [0, 20], rounds: 3 },
+  journalSteps: 20,
+};
+
+export const quickPlan: BenchPlan = {
+  mode: "quick",
+  latencies: [0],
+  steps: [1, 5, 20],
+  reps: () => 3,
+  warmup: 2,
+  throughput: { steps: 5, concurrency: [1, 16, 64], total: (c) => Math.max(8, c), rounds: 1 },
+  replay: { latencies: [0], rounds: 1 },
+  journalSteps: 20,
+};

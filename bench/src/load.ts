@@ -1,0 +1,41 @@
+/**
+ * The two ways of driving a contender: one agent after another (latency), and a fixed number of
+ * agents with a given number in flight (throughput).
+ */
+import { performance } from "node:perf_hooks";
+import type { RunningContender } from "./running-contender.ts";
+import type { AgentInput } from "./scripted-step.ts";
+
+/** Wall time of each of `reps` agents run one after another, in ms. */
+export async function sequentialLatencies(
+  contender: RunningContender,
+  input: AgentInput,
+  reps: number,
+): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    await contender.invoke(input);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+/** Completed agents per second while `concurrency` are in flight, over `total` agents. */
+export async function throughput(
+  contender: RunningContender,
+  input: AgentInput,
+  concurrency: number,
+  total: number,
+): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      await contender.invoke(input);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return total / ((performance.now() - started) / 1000);
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench` (full) and `npm run bench -- --quick` (smoke): runs every contender against one
+ * local restate-server and writes `<out>/<mode>.md` and `<out>/<mode>.json` (default out:
+ * bench/results). `--only id,id` restricts the contenders, `--out dir` moves the output.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { fullPlan, quickPlan } from "./bench-plan.ts";
+import { contenders } from "./contender-list.ts";
+import { markdownReport } from "./report.ts";
+import { runBench } from "./run-bench.ts";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    out: { type: "string", default: fileURLToPath(new URL("../results", import.meta.url)) },
+    only: { type: "string" },
+  },
+});
+
+const only = values.only === undefined ? undefined : new Set(values.only.split(","));
+const unknown = [...(only ?? [])].filter((id) => !contenders.some((c) => c.id === id));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown contender(s): ${unknown.join(", ")}. Known: ${contenders.map((c) => c.id).join(", ")}`,
+  );
+  process.exit(2);
+}
+
+const plan = values.quick ? quickPlan : fullPlan;
+const results = await runBench(plan, (line) => console.log(line), only);
+await mkdir(values.out, { recursive: true });
+const markdown = markdownReport(results);
+await writeFile(join(values.out, `${plan.mode}.md`), markdown);
+await writeFile(join(values.out, `${plan.mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${markdown}\nWritten to ${join(values.out, `${plan.mode}.{md,json}`)}`);

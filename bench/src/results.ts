@@ -1,0 +1,68 @@
+/** The figures one bench run produces (written as JSON next to the markdown report). */
+import type { Spread } from "./stats.ts";
+
+export interface LatencyCell {
+  contender: string;
+  latencyMs: number;
+  steps: number;
+  /** Wall time per agent invocation, ms. */
+  invocation: Spread;
+  /** The same divided by the agent's steps, ms. */
+  perStep: Spread;
+}
+
+export interface ThroughputCell {
+  contender: string;
+  latencyMs: number;
+  steps: number;
+  concurrency: number;
+  /** Completed agents per second, over the rounds. */
+  agentsPerSecond: Spread;
+}
+
+export interface JournalFigure {
+  contender: string;
+  steps: number;
+  bytes: number;
+  bytesPerStep: number;
+}
+
+export interface ReplayFigure {
+  contender: string;
+  latencyMs: number;
+  firstRunMs: Spread;
+  replayMs: Spread;
+  /** Median replay ÷ median first run. */
+  ratio: number;
+}
+
+export interface RssFigure {
+  contender: string;
+  peakRssBytes: number;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface BenchResults {
+  meta: {
+    date: string;
+    mode: "full" | "quick";
+    node: string;
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    restateServer: string;
+    durationSeconds: number;
+    contenders: { id: string; title: string; floor?: string }[];
+  };
+  latency: LatencyCell[];
+  throughput: ThroughputCell[];
+  journal: JournalFigure[];
+  replay: ReplayFigure[];
+  rss: RssFigure[];
+  targets: TargetCheck[];
+}

@@ -1,0 +1,64 @@
+/**
+ * A contender's child process, registered with the run's restate-server when it is durable, and
+ * the one way the driver invokes it: an HTTP request per agent (Restate ingress, or the plain
+ * entry), checked to have run every step.
+ */
+import { fileURLToPath } from "node:url";
+import { type RestateServer, ServiceProcess } from "@restate-ai/test-harness";
+import type { Contender } from "./contender-list.ts";
+import type { AgentInput } from "./scripted-step.ts";
+
+const plainEntry = fileURLToPath(new URL("./plain-entry.ts", import.meta.url));
+
+export class RunningContender {
+  readonly contender: Contender;
+  readonly process: ServiceProcess;
+  private readonly url: string;
+
+  private constructor(contender: Contender, process: ServiceProcess, url: string) {
+    this.contender = contender;
+    this.process = process;
+    this.url = url;
+  }
+
+  static async start(
+    contender: Contender,
+    restate: RestateServer,
+    env: Record<string, string> = {},
+  ): Promise<RunningContender> {
+    const durable = "service" in contender.target;
+    const process = await ServiceProcess.start(contender.module, {
+      guardNetwork: false,
+      env: { RESTATE_LOGGING: "WARN", ...env },
+      ...(durable ? {} : { entry: plainEntry }),
+    });
+    if ("service" in contender.target) {
+      await restate.register(process.url);
+      return new RunningContender(
+        contender,
+        process,
+        `${restate.ingressUrl}/${contender.target.service}/run`,
+      );
+    }
+    return new RunningContender(contender, process, `${process.url}/${contender.target.plain}`);
+  }
+
+  /** Runs one agent to completion; fails unless it made every step. */
+  async invoke(input: AgentInput): Promise<void> {
+    const response = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(input),
+    });
+    const body = await response.text();
+    if (!response.ok || Number(body) !== input.steps) {
+      throw new Error(
+        `${this.contender.id}: expected ${input.steps} steps, got HTTP ${response.status} ${body.slice(0, 500)}\n${this.process.output().slice(-2000)}`,
+      );
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The one script every contender follows: at step k the model asks for one `lookup` tool call with
+ * `{ step: k }`, after the configured model latency. The agents stop after the configured number
+ * of steps, so an n-step agent makes n model calls and n tool calls.
+ *
+ * `BENCH_HOLD_AT_STEP=k` (1-based) makes the model hang at step k, so the replay figure can kill the
+ * process there.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface AgentInput {
+  steps: number;
+  latencyMs: number;
+}
+
+export interface StepResult {
+  toolCallId: string;
+  toolName: "lookup";
+  input: string;
+  usage: { inputTokens: number; outputTokens: number };
+}
+
+const holdAt = Number(process.env.BENCH_HOLD_AT_STEP ?? 0);
+
+/** What the model decides at step `k` (0-based), after `latencyMs`. */
+export async function scriptedStep(k: number, latencyMs: number): Promise<StepResult> {
+  if (k + 1 === holdAt) {
+    console.log(`holding at step ${holdAt}`);
+    await new Promise(() => {});
+  }
+  if (latencyMs > 0) await sleep(latencyMs);
+  return {
+    toolCallId: `call_${k}_${"x".repeat(16)}`,
+    toolName: "lookup",
+    input: JSON.stringify({ step: k }),
+    usage: { inputTokens: 120 + 40 * k, outputTokens: 18 },
+  };
+}
+
+/** The tool's work: a small record, as a real lookup would return. */
+export function lookup(step: number) {
+  return { step, value: `record ${step}`, source: "bench" };
+}
+
+/** Logged at handler entry when BENCH_TRACE_ATTEMPTS is set: the replay figure times attempts. */
+export function traceAttemptStart(invocationId: string): void {
+  if (process.env.BENCH_TRACE_ATTEMPTS) console.log(`attempt-start ${invocationId} ${Date.now()}`);
+}

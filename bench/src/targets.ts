@@ -1,0 +1,135 @@
+/**
+ * The targets the issue set, checked against a run's figures: met or not met, with the figure
+ * that decided it. "Within noise" is a 5 % margin; nothing here is tuned to the targets.
+ */
+import type { BenchResults, LatencyCell, TargetCheck } from "./results.ts";
+
+const NOISE = 0.05;
+
+const fmt = (x: number) => x.toFixed(2);
+
+function perStep(results: BenchResults, contender: string, latencyMs: number, steps: number) {
+  const cell = results.latency.find(
+    (c: LatencyCell) => c.contender === contender && c.latencyMs === latencyMs && c.steps === steps,
+  );
+  return cell?.perStep.median;
+}
+
+/** The worst `contender ÷ baseline` per-step ratio at the longest agent, over the latencies. */
+function ratioToBaseline(results: BenchResults, contender: string, baseline: string) {
+  const steps = Math.max(...results.latency.map((c) => c.steps));
+  const latencies = [...new Set(results.latency.map((c) => c.latencyMs))];
+  const ratios = latencies.flatMap((latencyMs) => {
+    const ours = perStep(results, contender, latencyMs, steps);
+    const base = perStep(results, baseline, latencyMs, steps);
+    return ours === undefined || base === undefined ? [] : [{ latencyMs, ratio: ours / base }];
+  });
+  return { steps, ratios };
+}
+
+/**
+ * Per step: bare ctx.run plus what the SDK costs on its own (its plain contender, less the model
+ * latency, which bare ctx.run already waits for).
+ */
+export function floorPerStep(
+  results: BenchResults,
+  contender: string,
+  latencyMs: number,
+  steps: number,
+) {
+  const floor = results.meta.contenders.find((c) => c.id === contender)?.floor;
+  const bare = perStep(results, "bare", latencyMs, steps);
+  const sdk = floor === undefined ? undefined : perStep(results, floor, latencyMs, steps);
+  return bare === undefined || sdk === undefined ? undefined : bare + sdk - latencyMs;
+}
+
+function perStepTargets(
+  results: BenchResults,
+  contender: string,
+  label: string,
+  limit: number,
+): TargetCheck[] {
+  const { steps, ratios } = ratioToBaseline(results, contender, "bare");
+  return ratios.map((r) => {
+    const floor = floorPerStep(results, contender, r.latencyMs, steps);
+    const ours = perStep(results, contender, r.latencyMs, steps) ?? 0;
+    const againstFloor = floor === undefined ? "" : `; ÷ (bare + SDK alone): ${fmt(ours / floor)}×`;
+    return {
+      target: `${label} ≤ ${limit}× bare ctx.run per step, ${r.latencyMs} ms model latency`,
+      measured: `${fmt(r.ratio)}× (${steps}-step agents${againstFloor})`,
+      met: r.ratio <= limit,
+    };
+  });
+}
+
+function versusReference(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const latency = results.latency.flatMap((cell) => {
+    if (cell.contender !== "ours-generate") return [];
+    const ref = perStep(results, "reference", cell.latencyMs, cell.steps);
+    return ref === undefined ? [] : [cell.perStep.median / ref];
+  });
+  if (latency.length > 0) {
+    const worst = Math.max(...latency);
+    checks.push({
+      target: "ours (generateText) ≤ reference on latency, within noise (5 %)",
+      measured: `ours ÷ reference per invocation: ${fmt(Math.min(...latency))}–${fmt(worst)} over ${latency.length} cells`,
+      met: worst <= 1 + NOISE,
+    });
+  }
+  const rate = results.throughput.flatMap((cell) => {
+    if (cell.contender !== "ours-generate") return [];
+    const ref = results.throughput.find(
+      (c) =>
+        c.contender === "reference" &&
+        c.latencyMs === cell.latencyMs &&
+        c.concurrency === cell.concurrency,
+    );
+    return ref === undefined ? [] : [cell.agentsPerSecond.median / ref.agentsPerSecond.median];
+  });
+  if (rate.length > 0) {
+    const worst = Math.min(...rate);
+    checks.push({
+      target: "ours (generateText) ≥ reference on throughput, within noise (5 %)",
+      measured: `ours ÷ reference agents/s: ${fmt(worst)}–${fmt(Math.max(...rate))} over ${rate.length} cells`,
+      met: worst >= 1 - NOISE,
+    });
+  }
+  return checks;
+}
+
+function journalTarget(results: BenchResults): TargetCheck[] {
+  const ref = results.journal.find((j) => j.contender === "reference");
+  if (ref === undefined) return [];
+  return results.journal
+    .filter((j) => j.contender === "ours-generate" || j.contender === "ours-stream")
+    .map((ours) => {
+      const ratio = ours.bytesPerStep / ref.bytesPerStep;
+      return {
+        target: `journal bytes per step, ${ours.contender} ≤ 0.6× reference`,
+        measured: `${Math.round(ours.bytesPerStep)} vs ${Math.round(ref.bytesPerStep)} bytes = ${fmt(ratio)}× (${ours.steps} steps)`,
+        met: ratio <= 0.6,
+      };
+    });
+}
+
+function replayTargets(results: BenchResults): TargetCheck[] {
+  return results.replay
+    .filter((r) => r.contender !== "bare")
+    .map((r) => ({
+      target: `replay ≤ 20 % of the first run, ${r.contender}, ${r.latencyMs} ms model latency`,
+      measured: `${r.replayMs.median.toFixed(0)} ms vs ${r.firstRunMs.median.toFixed(0)} ms = ${(r.ratio * 100).toFixed(0)} %`,
+      met: r.ratio <= 0.2,
+    }));
+}
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  return [
+    ...perStepTargets(results, "ours-generate", "ours (generateText)", 1.1),
+    ...perStepTargets(results, "ours-stream", "ours (streamText)", 1.1),
+    ...versusReference(results),
+    ...journalTarget(results),
+    ...replayTargets(results),
+    ...perStepTargets(results, "agents-durable", "durable Agents run", 1.1),
+  ];
+}

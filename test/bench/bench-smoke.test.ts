@@ -1,0 +1,47 @@
+/**
+ * The benchmark still works: `npm run bench -- --quick` runs every contender and writes every
+ * figure. No threshold is asserted — timing belongs to the bench, not to the tests — but each
+ * contender must have run its agents to completion (the bench checks every agent's step count)
+ * and produced numbers.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+import type { BenchResults } from "../../bench/src/results.ts";
+
+const main = fileURLToPath(new URL("../../bench/src/main.ts", import.meta.url));
+
+it("runs every contender and writes every figure (quick mode)", { timeout: 240_000 }, async () => {
+  const out = await mkdtemp(join(tmpdir(), "bench-smoke-"));
+  try {
+    await promisify(execFile)(process.execPath, [main, "--quick", "--out", out], {
+      timeout: 230_000,
+      maxBuffer: 16 * 2 ** 20,
+    });
+    const results = JSON.parse(await readFile(join(out, "quick.json"), "utf8")) as BenchResults;
+    const markdown = await readFile(join(out, "quick.md"), "utf8");
+    const ids = results.meta.contenders.map((c) => c.id);
+    const durable = ["bare", "reference", "ours-generate", "ours-stream", "agents-durable"];
+    expect(ids).toEqual(expect.arrayContaining([...durable, "plain-generate", "agents-plain"]));
+    for (const id of ids) {
+      expect(
+        results.latency.filter((c) => c.contender === id && c.perStep.median > 0),
+      ).toHaveLength(3);
+      expect(
+        results.throughput.filter((c) => c.contender === id && c.agentsPerSecond.median > 0),
+      ).toHaveLength(3);
+      expect(results.rss.find((r) => r.contender === id)?.peakRssBytes).toBeGreaterThan(0);
+    }
+    expect(results.journal.map((j) => j.contender).sort()).toEqual([...durable].sort());
+    expect(results.replay.map((r) => r.contender).sort()).toEqual([...durable].sort());
+    for (const r of results.replay) expect(r.replayMs.median).toBeGreaterThan(0);
+    expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    expect(markdown).toContain("## Targets");
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
