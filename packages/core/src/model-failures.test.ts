@@ -122,4 +122,18 @@ describe("classifyModelFailure: openai client errors", () => {
     );
     expect(classifyModelFailure(missingKey, "gpt-4o", true)).toBeInstanceOf(TerminalError);
   });
+
+  it("recognises openai v7's missing-credentials error by its class, whose name is plain Error", () => {
+    class OpenAIError extends Error {}
+    const missing = new OpenAIError(
+      "Missing credentials. Please pass an `apiKey`, `workloadIdentity`, `adminAPIKey`, or set the `OPENAI_API_KEY` or `OPENAI_ADMIN_KEY` environment variable.",
+    );
+    expect(missing.name).toBe("Error");
+    const classified = classifyModelFailure(missing, "gpt-4o", true);
+    expect(classified).toBeInstanceOf(TerminalError);
+    expect((classified as Error).message).toMatch(/^gpt-4o: Missing credentials/);
+    expect(
+      classifyModelFailure(new OpenAIError("socket hang up"), "gpt-4o", true),
+    ).not.toBeInstanceOf(TerminalError);
+  });
 });

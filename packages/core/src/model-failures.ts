@@ -88,8 +88,10 @@ function httpFailure(error: object): HttpFailure | undefined {
 function isConfigurationError(error: object): boolean {
   const { name, message } = error as { name?: unknown; message?: unknown };
   if (typeof name === "string" && NEVER_RETRYABLE_AI_SDK.has(name)) return true;
-  // The openai client's missing-key error is a plain OpenAIError, recognisable only by its text.
-  return name === "OpenAIError" && typeof message === "string" && /api[_ ]key/i.test(message);
+  // The openai client's missing-key error is a plain OpenAIError (its `name` is just "Error"),
+  // recognisable only by its class and text: "Missing credentials. Please pass an `apiKey`...".
+  const openaiError = name === "OpenAIError" || error.constructor?.name === "OpenAIError";
+  return openaiError && typeof message === "string" && /api[_ ]?key|credentials/i.test(message);
 }
 
 function isRetryableStatus(status: number): boolean {
