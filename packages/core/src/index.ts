@@ -13,6 +13,11 @@ export {
   awaitApproval,
   TIMED_OUT,
 } from "./human-approval.js";
+export {
+  DEFAULT_MAX_JOURNAL_ENTRY_BYTES,
+  journalEntryLimit,
+  limitedSerde,
+} from "./journal-limit.js";
 export { SuperJsonSerde, superJson } from "./journal-serde.js";
 export { classifyModelFailure } from "./model-failures.js";
 export {

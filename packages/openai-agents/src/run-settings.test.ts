@@ -1,4 +1,3 @@
-import { superJson } from "@restate-ai/core";
 import { describe, expect, it } from "vitest";
 import { splitConfig } from "./run-settings.js";
 
@@ -15,7 +14,7 @@ describe("splitConfig", () => {
         maxRetryAttempts: 10,
         initialRetryInterval: 1000,
         maxRetryInterval: 30_000,
-        serde: superJson,
+        serde: expect.objectContaining({ contentType: "application/json" }),
       },
       journalProviderData: false,
       journalRawEvents: false,
@@ -27,5 +26,11 @@ describe("splitConfig", () => {
     const { settings, runConfig } = splitConfig({ maxRetryAttempts: 3, enableTracing: true });
     expect(settings.runOptions).toMatchObject({ maxRetryAttempts: 3 });
     expect(runConfig.tracingDisabled).toBe(false);
+  });
+
+  it("journals with SuperJSON, within maxJournalEntryBytes", () => {
+    const { serde } = splitConfig({ maxJournalEntryBytes: 200 }).settings.runOptions;
+    expect(serde?.deserialize(serde.serialize({ at: new Date(3) }))).toEqual({ at: new Date(3) });
+    expect(() => serde?.serialize({ text: "x".repeat(300) })).toThrow(/maxJournalEntryBytes/);
   });
 });

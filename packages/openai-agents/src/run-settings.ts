@@ -6,6 +6,8 @@ import type { RunConfig, Session } from "@openai/agents";
 import {
   type ApprovalOptions,
   boundedRetryPolicy,
+  journalEntryLimit,
+  limitedSerde,
   type RetryOptions,
   superJson,
 } from "@restate-ai/core";
@@ -25,6 +27,12 @@ export interface DurableRunnerConfig extends Partial<RunConfig>, RetryOptions {
    * 404, 422, missing API key). Default `true`.
    */
   nonRetryableIsTerminal?: boolean;
+  /**
+   * Largest journal entry (one model response, or a stream's events) in bytes, default 10 MiB. A
+   * larger response fails the run with a `TerminalError` instead of being retried forever by
+   * restate-server, which refuses messages above its `worker.invoker.message-size-limit`.
+   */
+  maxJournalEntryBytes?: number;
   /**
    * Let the Agents SDK export traces during durable runs. Default `false`: a replay would export
    * the same spans again, with new random ids.
@@ -63,6 +71,7 @@ export function splitConfig(config: DurableRunnerConfig): {
     journalProviderData,
     journalRawEvents,
     nonRetryableIsTerminal,
+    maxJournalEntryBytes,
     enableTracing,
     session,
     approvals,
@@ -77,7 +86,10 @@ export function splitConfig(config: DurableRunnerConfig): {
   });
   return {
     settings: {
-      runOptions: { ...retry, serde: superJson },
+      runOptions: {
+        ...retry,
+        serde: limitedSerde(superJson, journalEntryLimit(maxJournalEntryBytes)),
+      },
       journalProviderData: journalProviderData ?? false,
       journalRawEvents: journalRawEvents ?? false,
       nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,

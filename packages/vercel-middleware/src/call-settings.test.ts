@@ -1,4 +1,3 @@
-import { superJson } from "@restate-ai/core";
 import { describe, expect, it } from "vitest";
 import { resolveCallSettings } from "./call-settings.js";
 
@@ -9,7 +8,7 @@ describe("resolveCallSettings", () => {
         maxRetryAttempts: 10,
         initialRetryInterval: 1000,
         maxRetryInterval: 30_000,
-        serde: superJson,
+        serde: expect.objectContaining({ contentType: "application/json" }),
       },
       journalBodies: false,
       nonRetryableIsTerminal: true,
@@ -25,5 +24,13 @@ describe("resolveCallSettings", () => {
     const { runOptions } = resolveCallSettings({ maxRetryDuration: { minutes: 5 } });
     expect(runOptions.maxRetryAttempts).toBeUndefined();
     expect(runOptions.maxRetryDuration).toEqual({ minutes: 5 });
+  });
+
+  it("journals with SuperJSON, within maxJournalEntryBytes", () => {
+    const { serde } = resolveCallSettings({ maxJournalEntryBytes: 200 }).runOptions;
+    const result = { at: new Date(7), usage: { cacheWrite: undefined } };
+    expect(serde?.deserialize(serde.serialize(result))).toEqual(result);
+    expect(() => serde?.serialize({ text: "x".repeat(300) })).toThrow(/maxJournalEntryBytes/);
+    expect(() => resolveCallSettings({ maxJournalEntryBytes: -1 })).toThrow(/positive integer/);
   });
 });

@@ -2,7 +2,7 @@
  * Options of the journaled model and embedding calls, and the defaults they fall back to (the
  * core's bounded retry policy: a provider outage ends in a clear `TerminalError`).
  */
-import { boundedRetryPolicy, superJson } from "@restate-ai/core";
+import { boundedRetryPolicy, journalEntryLimit, limitedSerde, superJson } from "@restate-ai/core";
 import type { RunOptions, Serde } from "@restatedev/restate-sdk";
 
 /**
@@ -23,6 +23,12 @@ export interface DurableCallsOptions extends Omit<RunOptions<unknown>, "serde"> 
    * Default `true`; set `false` to let such calls go through the retry policy like any other.
    */
   nonRetryableIsTerminal?: boolean;
+  /**
+   * Largest journal entry (one model result, or a stream's parts) in bytes, default 10 MiB. A
+   * larger result fails the call with a `TerminalError` instead of being retried forever by
+   * restate-server, which refuses messages above its `worker.invoker.message-size-limit`.
+   */
+  maxJournalEntryBytes?: number;
 }
 
 /** The resolved form of {@link DurableCallsOptions}. */
@@ -33,9 +39,10 @@ export interface CallSettings {
 }
 
 export function resolveCallSettings(options: DurableCallsOptions = {}): CallSettings {
-  const { journalBodies, nonRetryableIsTerminal, serde, ...retry } = options;
+  const { journalBodies, nonRetryableIsTerminal, serde, maxJournalEntryBytes, ...retry } = options;
+  const limit = journalEntryLimit(maxJournalEntryBytes);
   return {
-    runOptions: { ...boundedRetryPolicy(retry), serde: serde ?? superJson },
+    runOptions: { ...boundedRetryPolicy(retry), serde: limitedSerde(serde ?? superJson, limit) },
     journalBodies: journalBodies ?? false,
     nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,
   };
