@@ -27,4 +27,5 @@ export {
   isTerminalError,
 } from "./restate-errors.js";
 export { boundedRetryPolicy, type RetryOptions } from "./retry-policy.js";
+export { unsendableToolOutput } from "./tool-output.js";
 export { Turnstile } from "./tool-turnstile.js";

@@ -17,7 +17,7 @@ let executions: number;
 let awakeables: string[];
 const attempts = new Map<string, number>();
 
-type Failure = "cancel" | "terminal" | "plain" | "journaled";
+type Failure = "cancel" | "terminal" | "plain" | "journaled" | "bigint";
 
 function toolFor(ctx: restate.Context, failure: Failure, extras: DurableToolExtras) {
   const attempt = (attempts.get(ctx.request().id) ?? 0) + 1;
@@ -39,6 +39,7 @@ function toolFor(ctx: restate.Context, failure: Failure, extras: DurableToolExtr
       }
       if (failure === "terminal") throw new restate.TerminalError("declined for good");
       if (failure === "plain") throw new Error("flaky backend");
+      if (failure === "bigint") return { total: 10n } as unknown as string;
       return `executed in attempt ${attempt}`;
     },
   });
@@ -120,6 +121,23 @@ describe("durableTool", () => {
     });
     expect(executions).toBe(1);
     expect(modelSaw()).toContain("executed in attempt 1");
+  });
+
+  it("shows the model why its arguments failed the schema, so it can correct the call", async () => {
+    model = new ScriptedModel([
+      modelResponse([functionCall("act", "[1, 2]", { callId: "call-1" })]),
+      modelResponse([assistantMessage("done")]),
+    ]);
+    expect(await env.restate.call("toolSemantics/run", { failure: "journaled" })).toBe("done");
+    expect(executions).toBe(0);
+    expect(modelSaw()).toContain("Invalid arguments for tool act: ");
+  });
+
+  it("fails the run with a TerminalError naming the tool when its result cannot reach the model", async () => {
+    await expect(env.restate.call("toolSemantics/run", { failure: "bigint" })).rejects.toThrow(
+      /Tool .{1,2}act.{1,2} returned a BigInt at \.total, which cannot be sent to the model/,
+    );
+    expect(model.calls).toHaveLength(1);
   });
 
   it("uses the SDK's default message for ordinary errors without an errorFunction", () => {

@@ -7,7 +7,12 @@
  *   closed 598): `run()` rejects with it, the model is not called again;
  * - fails the run on a `TerminalError` (or, with `terminalErrors: "model"`, shows its message to the
  *   model);
- * - hands any other error to the tool's own `errorFunction`, or to the SDK's default message.
+ * - shows the model why its call was invalid (malformed JSON, arguments failing the schema), so
+ *   it can correct the call, where the SDK's default hides the reason behind a generic message;
+ * - hands any other error to the tool's own `errorFunction`, or to the SDK's default message;
+ * - fails the run with a `TerminalError` naming the tool when its result cannot be sent to the
+ *   model (a function, a `BigInt`, a cyclic object), a programming error the SDK would otherwise
+ *   stringify into the conversation.
  *
  * With `journal`, `execute` runs inside `ctx.run`, so its result is journaled and a replay does not
  * run it again.
@@ -20,8 +25,8 @@ import {
   tool,
   type UnknownContext,
 } from "@openai/agents";
-import { isRestateControlError, isTerminalError } from "@restate-ai/core";
-import type { RunOptions } from "@restatedev/restate-sdk";
+import { isRestateControlError, isTerminalError, unsendableToolOutput } from "@restate-ai/core";
+import { type RunOptions, TerminalError } from "@restatedev/restate-sdk";
 import { currentScope, restateContext } from "./durable-scope.js";
 
 /** The message the Agents SDK shows the model when a tool fails (its default is not exported). */
@@ -81,6 +86,14 @@ export function durableTool<
           ...journalOptions,
         })
     : execute;
+  const checkedExecute: Execute = async (input, context, details) => {
+    const output = await journaledExecute(input, context, details);
+    const unsendable = unsendableToolOutput(output);
+    if (unsendable === undefined) return output;
+    throw new TerminalError(
+      `Tool "${String(toolOptions.name)}" returned ${unsendable}, which cannot be sent to the model.`,
+    );
+  };
   const errorFunction: ErrorFunction = async (context, error, details) => {
     if (isRestateControlError(error)) {
       currentScope()?.end(error);
@@ -91,13 +104,30 @@ export function durableTool<
       return error.message;
     }
     if (userErrorFunction === null) throw error;
-    return userErrorFunction
-      ? userErrorFunction(context, error, details)
+    if (userErrorFunction) return userErrorFunction(context, error, details);
+    return isInvalidToolInput(error)
+      ? `Invalid arguments for tool ${String(toolOptions.name)}: ${invalidInputReason(error)}`
       : DEFAULT_TOOL_ERROR_MESSAGE;
   };
   return tool({
     ...toolOptions,
-    execute: journaledExecute,
+    execute: checkedExecute,
     errorFunction,
   } as unknown as ToolOptions<TParameters, Context>) as FunctionTool<Context, TParameters, Result>;
+}
+
+/** The SDK's error for arguments it could not parse or validate (the model's mistake). */
+function isInvalidToolInput(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === "InvalidToolInputError" || name === "ModelBehaviorError";
+}
+
+/**
+ * The validator's own message (which field, what was expected) when the SDK kept it, i.e. when its
+ * tool-data logging is on (`OPENAI_AGENTS_DONT_LOG_TOOL_DATA=0`); otherwise the SDK's summary.
+ */
+function invalidInputReason(error: unknown): string {
+  const { message, originalError } = error as { message?: unknown; originalError?: unknown };
+  const original = (originalError as { message?: unknown } | undefined)?.message;
+  return typeof original === "string" ? original : String(message);
 }

@@ -49,6 +49,10 @@ function agentTools(ctx: restate.Context): ToolSet {
         throw new restate.RestateError("Suspended invocation", { errorCode: 599 });
       },
     }),
+    total: tool({
+      inputSchema: z.object({ key: z.string() }),
+      execute: async () => ({ order: { total: 10n } }),
+    }),
     decline: tool({
       inputSchema: z.object({ key: z.string() }),
       execute: async (): Promise<string> => {
@@ -180,6 +184,14 @@ describe("durableTools", () => {
     });
     expect(await env.restate.call("toolAgent/run", {})).toBe("sorry");
     expect(JSON.stringify(model.doGenerateCalls[1]?.prompt)).toContain("declined for good");
+  });
+
+  it("fails with a TerminalError naming the tool when its result cannot reach the model", async () => {
+    model = new MockLanguageModelV4({
+      doGenerate: [toolCallResult([{ name: "total", input: { key: "A" } }]), textResult("x")],
+    });
+    expect(await env.restate.call("toolAgent/run", {})).toBe("rejected with TerminalError 500");
+    expect(model.doGenerateCalls).toHaveLength(1);
   });
 
   it("keeps streaming tools' preliminary results and their own toModelOutput", async () => {

@@ -10,13 +10,16 @@
  *   that very step (before `onStepFinish`, even in the last step), later tools of the step do not
  *   start, and the model is not called again.
  * - Other errors, `TerminalError`s included, keep the AI SDK's behaviour: the model sees them.
+ * - A result the AI SDK cannot send to the model (a function, a `BigInt`, a cyclic object; tools
+ *   with their own `toModelOutput` excepted) fails the call with a `TerminalError` naming the tool:
+ *   left to the SDK, it would fail the same way on every retry, or reach the model as nothing.
  *
  * How the rejection happens: the AI SDK catches every error a tool throws, so the tool returns a
  * marker instead, which the SDK serialises when it writes the step's tool results (its `toJSON`, or
  * the tool's own `toModelOutput`, throws the original error).
  */
-import { isRestateControlError, Turnstile } from "@restate-ai/core";
-import type { Context } from "@restatedev/restate-sdk";
+import { isRestateControlError, Turnstile, unsendableToolOutput } from "@restate-ai/core";
+import { type Context, TerminalError } from "@restatedev/restate-sdk";
 import type { ToolExecutionOptions, ToolSet } from "ai";
 import { abortLoop, type LoopState, loopState } from "./loop-state.js";
 
@@ -68,7 +71,7 @@ export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS):
       ...tool,
       execute: isAsyncGeneratorFunction(execute)
         ? streamingExecute(state, ordered, execute)
-        : orderedExecute(state, ordered, execute),
+        : orderedExecute(state, ordered, execute, toModelOutput === undefined ? name : undefined),
       ...(toModelOutput === undefined
         ? {}
         : {
@@ -94,15 +97,29 @@ function orderOf(state: LoopState, ownTurnstile: Turnstile) {
 
 type Order = ReturnType<typeof orderOf>;
 
-function orderedExecute(state: LoopState, order: Order, execute: Execute): Execute {
+/** @param checkedName the tool's name if its result goes to the model as JSON (to be checked). */
+function orderedExecute(
+  state: LoopState,
+  order: Order,
+  execute: Execute,
+  checkedName: string | undefined,
+): Execute {
   return (input, options) =>
     order(options).run(async () => {
       if (state.abort !== undefined) return new AbortedToolRun(state.abort.error);
+      let output: unknown;
       try {
-        return await execute(input, options);
+        output = await execute(input, options);
       } catch (error) {
         return endLoopOn(state, error);
       }
+      const unsendable = checkedName === undefined ? undefined : unsendableToolOutput(output);
+      if (unsendable === undefined) return output;
+      const error = new TerminalError(
+        `Tool "${checkedName}" returned ${unsendable}, which cannot be sent to the model.`,
+      );
+      abortLoop(state, error);
+      return new AbortedToolRun(error);
     });
 }
 
