@@ -1,4 +1,9 @@
-import { ToolCallError } from "@openai/agents";
+import {
+  MaxTurnsExceededError,
+  ModelBehaviorError,
+  ModelTimeoutError,
+  ToolCallError,
+} from "@openai/agents";
 import { CancelledError, TerminalError } from "@restatedev/restate-sdk";
 import { describe, expect, it } from "vitest";
 import { DurableRunAborted } from "./durable-scope.js";
@@ -18,5 +23,21 @@ describe("unwrapRunError", () => {
     expect(unwrapRunError(wrapped)).toBe(wrapped);
     const plain = new Error("model behaviour");
     expect(unwrapRunError(plain)).toBe(plain);
+  });
+});
+
+describe("unwrapRunError for the SDK's own errors", () => {
+  it("makes errors a replay would repeat terminal, keeping the SDK's name and message", () => {
+    const surfaced = unwrapRunError(new ModelBehaviorError("Tool x not found in agent A."));
+    expect(surfaced).toBeInstanceOf(TerminalError);
+    expect((surfaced as Error).message).toBe("ModelBehaviorError: Tool x not found in agent A.");
+    expect(unwrapRunError(new MaxTurnsExceededError("Max turns (3) exceeded"))).toBeInstanceOf(
+      TerminalError,
+    );
+  });
+
+  it("leaves errors that may pass on a retry retryable", () => {
+    const timeout = new ModelTimeoutError({ timeoutMs: 5000 });
+    expect(unwrapRunError(timeout)).toBe(timeout);
   });
 });
