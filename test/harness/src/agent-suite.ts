@@ -22,7 +22,11 @@ export interface AgentSuite {
 
 export async function startAgentSuite(
   serviceModule: string,
-  options: { env?: Record<string, string>; restate?: RestateServerOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    restate?: RestateServerOptions;
+    onServiceOutput?: (text: string) => void;
+  } = {},
 ): Promise<AgentSuite> {
   const [restate, probe, fake] = await Promise.all([
     RestateServer.start(options.restate),
@@ -31,6 +35,7 @@ export async function startAgentSuite(
   ]);
   const service = await ServiceProcess.start(serviceModule, {
     env: { ...fake.env(), PROBE_URL: probe.url, ...options.env },
+    ...(options.onServiceOutput === undefined ? {} : { onOutput: options.onServiceOutput }),
   });
   await restate.register(service.url);
   return {

@@ -29,6 +29,8 @@ export interface ToolCallReply {
   args: unknown;
   /** Defaults to `call_<step>_<index>`. */
   id?: string;
+  /** Sent instead of `JSON.stringify(args)`, e.g. to send malformed JSON. */
+  rawArguments?: string;
 }
 
 /** What the fake model answers: text and/or tool calls. */

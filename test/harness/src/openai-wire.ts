@@ -17,7 +17,7 @@ function toolCalls(turn: ModelTurn, request: ModelRequest) {
   return (turn.toolCalls ?? []).map((call, index) => ({
     id: call.id ?? `call_${request.step}_${index}`,
     name: call.name,
-    arguments: JSON.stringify(call.args),
+    arguments: call.rawArguments ?? JSON.stringify(call.args),
   }));
 }
 

@@ -13,6 +13,8 @@ export interface InvocationRow {
   last_failure?: string;
   last_failure_error_code?: string;
   journal_size?: number;
+  /** The invocation that called this one, if any. */
+  invoked_by_id?: string;
 }
 
 export interface JournalEntry {
@@ -141,6 +143,14 @@ export class RestateApi {
       throw new Error(`cancel failed (${response.status}): ${await response.text()}`);
   }
 
+  /** Kills an invocation: it ends at once, without running compensations. */
+  async killInvocation(invocationId: string): Promise<void> {
+    const response = await fetch(`${this.adminUrl}/invocations/${invocationId}/kill`, {
+      method: "PATCH",
+    });
+    if (!response.ok) throw new Error(`kill failed (${response.status}): ${await response.text()}`);
+  }
+
   /** Runs SQL against the admin query endpoint (DataFusion over the system tables). */
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
     const response = await fetch(`${this.adminUrl}/query`, {
@@ -155,14 +165,14 @@ export class RestateApi {
 
   async invocation(invocationId: string): Promise<InvocationRow | undefined> {
     const rows = await this.query<InvocationRow>(
-      `SELECT id, target, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code, journal_size FROM sys_invocation WHERE id = '${invocationId}'`,
+      `SELECT id, target, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code, journal_size, invoked_by_id FROM sys_invocation WHERE id = '${invocationId}'`,
     );
     return rows[0];
   }
 
   async invocations(where = "true"): Promise<InvocationRow[]> {
     return this.query<InvocationRow>(
-      `SELECT id, target, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code, journal_size FROM sys_invocation WHERE ${where}`,
+      `SELECT id, target, status, completion_result, completion_failure, retry_count, last_failure, last_failure_error_code, journal_size, invoked_by_id FROM sys_invocation WHERE ${where}`,
     );
   }
 
