@@ -1,0 +1,136 @@
+/**
+ * What the reliability suites share: the suite around the reliability agents, the scripted
+ * N-step conversation, per-run accounting (LLM requests, side effects, journal mismatches) and the
+ * figures each scenario reports to `npm run test:reliability`.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type AgentSuite,
+  type ModelRequest,
+  type Reply,
+  type Script,
+  startAgentSuite,
+} from "@restate-ai/test-harness";
+
+export const full = process.env.RELIABILITY_SCALE === "full";
+
+export type Sdk = "vercel" | "agents";
+export type Mode = "generate" | "stream";
+export const variants: { sdk: Sdk; mode: Mode }[] = [
+  { sdk: "vercel", mode: "generate" },
+  { sdk: "vercel", mode: "stream" },
+  { sdk: "agents", mode: "generate" },
+  { sdk: "agents", mode: "stream" },
+];
+
+export const target = (sdk: Sdk, mode: Mode | "generateUnordered" = "generate") =>
+  `${sdk === "vercel" ? "vercelAgent" : "agentsAgent"}/${mode}`;
+
+const agents = fileURLToPath(new URL("./services/reliability-agents.ts", import.meta.url));
+
+export interface ReliabilitySuite extends AgentSuite {
+  /** Lines of the service's output that report a journal mismatch, since the start. */
+  mismatchReports: string[];
+}
+
+/**
+ * A restate-server that retries failed attempts quickly (100 ms, at most 1 s apart, never giving
+ * up: an endless retry must show as a run that never ends), the fake OpenAI API, the probe and the
+ * agents' service.
+ */
+export async function startReliabilitySuite(): Promise<ReliabilitySuite> {
+  const mismatchReports: string[] = [];
+  const suite = await startAgentSuite(agents, {
+    restate: {
+      inactivityTimeout: "2s",
+      env: {
+        RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: "100ms",
+        RESTATE_DEFAULT_RETRY_POLICY__MAX_INTERVAL: "1s",
+      },
+    },
+    onServiceOutput: (text) => {
+      for (const line of text.split("\n")) {
+        if (/RT0016|journal mismatch/i.test(line)) mismatchReports.push(line);
+      }
+    },
+  });
+  return Object.assign(suite, { mismatchReports });
+}
+
+export const stepsPrompt = (key: string, steps: number) => `Agent ${key}: run ${steps} steps.`;
+
+export function parseStepsPrompt(request: ModelRequest) {
+  const match = /Agent (\S+): run (\d+) steps/.exec(request.userText);
+  return match === null ? undefined : { key: match[1] as string, steps: Number(match[2]) };
+}
+
+/**
+ * The N-step agent: step k < N-1 asks for `record_step` with `{ step: k }`, the last step answers
+ * from the tool outputs. `decorate` may change a reply (latency, a kill, a failure); `nonce` gives
+ * each answer a number that the tool records, to tell which answer was journaled.
+ */
+export function stepsScript(
+  options: {
+    decorate?: (request: ModelRequest, reply: Reply) => Reply | Promise<Reply>;
+    nonce?: (request: ModelRequest) => number;
+  } = {},
+): Script {
+  return (request) => {
+    const run = parseStepsPrompt(request);
+    if (run === undefined) return { text: "ok" };
+    const nonce = options.nonce?.(request) ?? null;
+    const reply: Reply =
+      request.step < run.steps - 1
+        ? { toolCalls: [{ name: "record_step", args: { step: request.step, nonce } }] }
+        : {
+            text: `Done ${run.key} (${nonce ?? "-"}): ${request.toolOutputs.map((o) => o.output).join(", ")}`,
+          };
+    return options.decorate ? options.decorate(request, reply) : reply;
+  };
+}
+
+/** LLM requests the fake answered for run `key`. */
+export function requestsOf(suite: AgentSuite, key: string) {
+  return suite.fake.requests.filter((r) => parseStepsPrompt(r)?.key === key);
+}
+
+/** How often each step's tool effect ran for run `key`, by step. */
+export function effectsOf(suite: AgentSuite, key: string, name = "tool-effect") {
+  const counts = new Map<number, number>();
+  for (const effect of suite.probe.list(name)) {
+    const data = effect.data as { key: string; step: number };
+    if (data.key === key) counts.set(data.step, (counts.get(data.step) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Invocations the server holds back because their journal did not match on replay. */
+export async function stuckOnMismatch(suite: AgentSuite): Promise<string[]> {
+  const rows = await suite.restate.query<{ id: string }>(
+    "SELECT id FROM sys_invocation WHERE last_failure_error_code = 'RT0016' OR last_failure LIKE '%mismatch%'",
+  );
+  return rows.map((row) => row.id);
+}
+
+export interface Figures {
+  scenario: string;
+  runs: number;
+  passes: number;
+  /** LLM requests ÷ LLM steps, over all runs. */
+  llmRequestsPerStep: number;
+  /** Journaled LLM calls or tool effects that ran again. */
+  duplicates: number;
+  mismatches: number;
+  seconds: number;
+  notes?: string;
+}
+
+/** Hands a scenario's figures to `npm run test:reliability` (a no-op under plain `npm test`). */
+export async function reportFigures(figures: Figures): Promise<void> {
+  const dir = process.env.RELIABILITY_FIGURES_DIR;
+  if (dir === undefined) return;
+  const file = `${figures.scenario.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.json`;
+  await writeFile(join(dir, file), JSON.stringify(figures));
+}

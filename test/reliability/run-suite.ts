@@ -1,0 +1,49 @@
+/**
+ * `npm run test:reliability [-- --full]`: runs the reliability suite (with the larger counts
+ * under `--full`) and prints each scenario's figures as a table.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Figures } from "./reliability-env.ts";
+
+const full = process.argv.includes("--full");
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const vitest = join(root, "node_modules/vitest/vitest.mjs");
+const dir = await mkdtemp(join(tmpdir(), "reliability-figures-"));
+
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [vitest, "run", "--project", "integration", "test/reliability"],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        RELIABILITY_SCALE: full ? "full" : "default",
+        RELIABILITY_FIGURES_DIR: dir,
+      },
+    },
+  );
+  child.on("exit", (exitCode) => resolve(exitCode ?? 1));
+});
+
+const rows: Figures[] = [];
+for (const file of (await readdir(dir)).sort()) {
+  rows.push(JSON.parse(await readFile(join(dir, file), "utf8")) as Figures);
+}
+await rm(dir, { recursive: true, force: true });
+
+const table = [
+  "| scenario | runs | passes | LLM requests per step | duplicates | mismatches | time s | notes |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ...rows.map(
+    (r) =>
+      `| ${r.scenario} | ${r.runs} | ${r.passes} | ${r.llmRequestsPerStep.toFixed(3)} | ${r.duplicates} | ${r.mismatches} | ${r.seconds.toFixed(1)} | ${r.notes ?? ""} |`,
+  ),
+].join("\n");
+console.log(`\nReliability figures (${full ? "full" : "default"} counts)\n\n${table}\n`);
+process.exit(code);
