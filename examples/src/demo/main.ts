@@ -15,7 +15,7 @@ let echoAgents = !withTour;
 const agentLog: string[] = [];
 const onAgentOutput = (text: string) => {
   agentLog.push(text);
-  if (echoAgents) process.stdout.write(text.replace(/^/gm, "[agents] "));
+  if (echoAgents) process.stdout.write(text.replace(/^(?=.)/gm, "[agents] "));
 };
 
 print(describeModel());
