@@ -28,7 +28,7 @@ export const fullPlan: BenchPlan = {
   latencies: [0, 20],
   steps: [1, 5, 20],
   reps: (steps, latencyMs) => {
-    const base = steps === 20 ? 12 : steps === 5 ? 24 : 40;
+    const base = steps === 20 ? 30 : steps === 5 ? 40 : 60;
     return latencyMs > 0 ? Math.ceil(base / 2) : base;
   },
   warmup: 10,
