@@ -19,7 +19,7 @@ export {
   limitedSerde,
 } from "./journal-limit.js";
 export { SuperJsonSerde, superJson } from "./journal-serde.js";
-export { classifyModelFailure } from "./model-failures.js";
+export { callModel, classifyModelFailure } from "./model-failures.js";
 export {
   isAttemptEndingError,
   isCancelledError,

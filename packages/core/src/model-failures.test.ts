@@ -1,7 +1,7 @@
 import { APICallError, LoadAPIKeyError } from "@ai-sdk/provider";
 import { RetryableError, TerminalError } from "@restatedev/restate-sdk";
 import { describe, expect, it } from "vitest";
-import { classifyModelFailure } from "./model-failures.js";
+import { callModel, classifyModelFailure } from "./model-failures.js";
 
 const apiError = (statusCode: number, responseHeaders?: Record<string, string>) =>
   new APICallError({
@@ -135,5 +135,16 @@ describe("classifyModelFailure: openai client errors", () => {
     expect(
       classifyModelFailure(new OpenAIError("socket hang up"), "gpt-4o", true),
     ).not.toBeInstanceOf(TerminalError);
+  });
+});
+
+describe("callModel", () => {
+  it("returns the call's result and throws what classifyModelFailure makes of a failure", async () => {
+    await expect(callModel("gpt-4o", true, () => Promise.resolve("ok"))).resolves.toBe("ok");
+    await expect(
+      callModel("gpt-4o", true, () => Promise.reject(new OpenAIApiError(401, "bad key"))),
+    ).rejects.toBeInstanceOf(TerminalError);
+    const outage = new OpenAIApiError(500, "server error");
+    await expect(callModel("gpt-4o", true, () => Promise.reject(outage))).rejects.toBe(outage);
   });
 });

@@ -63,6 +63,19 @@ export function classifyModelFailure(error: unknown, label: string, failFast: bo
   return error;
 }
 
+/** Runs a provider call, throwing what {@link classifyModelFailure} makes of its failure. */
+export async function callModel<T>(
+  label: string,
+  failFast: boolean,
+  call: () => T | PromiseLike<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyModelFailure(error, label, failFast);
+  }
+}
+
 function httpFailure(error: object): HttpFailure | undefined {
   const e = error as Record<string, unknown>;
   const name = typeof e.name === "string" ? e.name : "Error";

@@ -21,6 +21,7 @@ import {
   Usage,
 } from "@openai/agents";
 import {
+  callModel,
   classifyModelFailure,
   durableStream,
   isRestateControlError,
@@ -86,12 +87,9 @@ export class DurableModelProvider implements ModelProvider {
 
   /** The provider's model, made durable; a set-up error no retry can fix is a `TerminalError`. */
   async getModel(modelName?: string): Promise<Model> {
-    let model: Model;
-    try {
-      model = await this.inner.getModel(modelName);
-    } catch (error) {
-      throw classifyModelFailure(error, modelName ?? "default model", this.nonRetryableIsTerminal);
-    }
+    const model = await callModel(modelName ?? "default model", this.nonRetryableIsTerminal, () =>
+      this.inner.getModel(modelName),
+    );
     return durableModel(model, modelName);
   }
 }
@@ -126,12 +124,9 @@ function journalResponse(
     const journaled = await scope.ctx.run(
       `model ${label}`,
       async () => {
-        let response: ModelResponse;
-        try {
-          response = await getResponse(request);
-        } catch (error) {
-          throw classifyModelFailure(error, label, settings.nonRetryableIsTerminal);
-        }
+        const response = await callModel(label, settings.nonRetryableIsTerminal, () =>
+          getResponse(request),
+        );
         const { providerData, usage, ...rest } = response;
         return {
           ...rest,

@@ -27,8 +27,9 @@ import { loopState } from "./loop-state.js";
  * Failed calls are retried by Restate with the given retry policy (default: 10 attempts, 1 s to
  * 30 s apart); when it is exhausted the call fails with a `TerminalError` carrying the provider's
  * message. Calls the provider rejected for good (400, 401, 404, missing API key) fail at once.
- * The AI SDK's own `maxRetries` (default 2) runs outside the journal and only multiplies
- * attempts: pass `maxRetries: 0` to `generateText`/`streamText`.
+ * A failed call ends the Restate attempt before the AI SDK's own `maxRetries` (default 2) could
+ * retry it outside the journal; pass `maxRetries: 0` to `generateText`/`streamText` anyway, so a
+ * model left unwrapped does not retry behind the journal's back.
  *
  * @param ctx the Restate context of the handler running the agent.
  * @param opts retry policy of the journaled calls and what they journal.

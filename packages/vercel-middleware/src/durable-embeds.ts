@@ -3,7 +3,7 @@
  * handler never pays for the same embeddings twice.
  */
 import type { EmbeddingModelV4Middleware, EmbeddingModelV4Result } from "@ai-sdk/provider";
-import { classifyModelFailure } from "@restate-ai/core";
+import { callModel } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type DurableCallsOptions, modelLabel, resolveCallSettings } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
@@ -32,12 +32,7 @@ export function durableEmbeds(
       return ctx.run(
         `embed ${label}`,
         async () => {
-          let result: EmbeddingModelV4Result;
-          try {
-            result = await doEmbed();
-          } catch (error) {
-            throw classifyModelFailure(error, label, settings.nonRetryableIsTerminal);
-          }
+          const result = await callModel(label, settings.nonRetryableIsTerminal, doEmbed);
           if (settings.journalBodies || result.response === undefined) return result;
           return { ...result, response: withoutBody(result.response) };
         },

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
-import { classifyModelFailure } from "@restate-ai/core";
+import { callModel } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { afterModelCall, beforeModelCall } from "./loop-guard.js";
@@ -28,12 +28,7 @@ export function journalGenerate(
     const result = await ctx.run(
       `generate ${label}`,
       async () => {
-        let result: LanguageModelV4GenerateResult;
-        try {
-          result = await doGenerate();
-        } catch (error) {
-          throw classifyModelFailure(error, label, settings.nonRetryableIsTerminal);
-        }
+        const result = await callModel(label, settings.nonRetryableIsTerminal, doGenerate);
         return forJournal(result, settings.journalBodies);
       },
       settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
