@@ -155,23 +155,17 @@ describe("tools", () => {
         suite.restate.send("agentsParallel/run", `A, B, C (${i})`),
       ),
     );
-    const mismatches = new Set<string>();
-    const watch = setInterval(async () => {
-      for (const row of await suite.restate.invocations("target = 'agentsParallel/run'")) {
-        if (/RT0016|mismatch/i.test(`${row.last_failure_error_code} ${row.last_failure}`)) {
-          mismatches.add(row.id);
-        }
-      }
-    }, 100);
+    let mismatched: string[] = [];
+    const mismatches = suite.restate.watchMismatches("target = 'agentsParallel/run'");
     try {
       const results = await Promise.all(ids.map((id) => suite.restate.attach(id)));
       expect(results).toEqual(
         Array(20).fill("record A (enriched); record B (enriched); record C (enriched)"),
       );
     } finally {
-      clearInterval(watch);
+      mismatched = mismatches.stop();
     }
-    expect([...mismatches]).toEqual([]);
+    expect(mismatched).toEqual([]);
     for (const id of ids) {
       const runs = (await suite.restate.journal(id))
         .filter((e) => e.entry_type === "Command: Run" && !e.name.startsWith("model"))

@@ -16,7 +16,6 @@ import {
   reportFigures,
   type Sdk,
   startReliabilitySuite,
-  stuckOnMismatch,
   target,
 } from "./reliability-env.ts";
 
@@ -85,7 +84,7 @@ describe("determinism fuzz: parallel tool calls, random latencies, forced replay
         .filter((e) => keys.has((e.data as { key: string }).key)).length;
       expect(replays).toBe(RUNS_PER_SDK);
       expect(suite.mismatchReports).toEqual([]);
-      expect(await stuckOnMismatch(suite)).toEqual([]);
+      expect(await suite.restate.mismatched()).toEqual([]);
       const requests = suite.fake.requests.filter((r) =>
         keys.has(/Agent (\S+):/.exec(r.userText)?.[1] ?? ""),
       ).length;
@@ -119,7 +118,7 @@ describe("determinism fuzz: parallel tool calls, random latencies, forced replay
     let stuck: string[] = [];
     while (stuck.length === 0 && Date.now() < deadline) {
       await sleep(250);
-      stuck = (await stuckOnMismatch(suite)).filter((id) => ids.includes(id));
+      stuck = (await suite.restate.mismatched()).filter((id) => ids.includes(id));
     }
     expect(stuck.length).toBeGreaterThan(0);
     await Promise.all(ids.map((id) => suite.restate.killInvocation(id)));

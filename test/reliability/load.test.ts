@@ -14,7 +14,6 @@ import {
   startReliabilitySuite,
   stepsPrompt,
   stepsScript,
-  stuckOnMismatch,
   target,
   variants,
 } from "./reliability-env.ts";
@@ -80,7 +79,7 @@ it(`${RUNS} concurrent agents complete through random kills of the service`, {
   expect(accounting.missingEffects).toEqual([]);
   expect(accounting.effectsApplied).toBe(RUNS * (STEPS - 1));
   expect(suite.mismatchReports).toEqual([]);
-  expect(await stuckOnMismatch(suite)).toEqual([]);
+  expect(await suite.restate.mismatched()).toEqual([]);
   expect(kills).toBeGreaterThan(0);
 
   latencies.sort((a, b) => a - b);

@@ -106,14 +106,6 @@ export function effectsOf(suite: AgentSuite, key: string, name = "tool-effect") 
   return counts;
 }
 
-/** Invocations the server holds back because their journal did not match on replay. */
-export async function stuckOnMismatch(suite: AgentSuite): Promise<string[]> {
-  const rows = await suite.restate.query<{ id: string }>(
-    "SELECT id FROM sys_invocation WHERE last_failure_error_code = 'RT0016' OR last_failure LIKE '%mismatch%'",
-  );
-  return rows.map((row) => row.id);
-}
-
 export interface Figures {
   scenario: string;
   runs: number;

@@ -138,23 +138,17 @@ describe("@restate-ai/vercel-middleware", () => {
         }),
       ),
     );
-    const mismatches = new Set<string>();
-    const watch = setInterval(async () => {
-      for (const row of await suite.restate.invocations("target = 'parallelAgent/run'")) {
-        if (/RT0016|mismatch/i.test(`${row.last_failure_error_code} ${row.last_failure}`)) {
-          mismatches.add(row.id);
-        }
-      }
-    }, 100);
+    let mismatched: string[] = [];
+    const mismatches = suite.restate.watchMismatches("target = 'parallelAgent/run'");
     try {
       const results = await Promise.all(ids.map((id) => suite.restate.attach<string>(id)));
       expect(results).toEqual(
         Array(20).fill("record A (enriched); record B (enriched); record C (enriched)"),
       );
     } finally {
-      clearInterval(watch);
+      mismatched = mismatches.stop();
     }
-    expect([...mismatches]).toEqual([]);
+    expect(mismatched).toEqual([]);
     for (const id of ids) {
       const invocation = await suite.restate.invocation(id);
       // "enrich C" always fails in the first attempt: success means the agent went through a replay.
@@ -279,13 +273,10 @@ describe("the same scenarios on @restatedev/vercel-ai-middleware 0.4.0", () => {
       ),
     );
     await expect
-      .poll(
-        async () => {
-          const rows = await suite.restate.invocations("target = 'parallelAgent/run'");
-          return rows.filter((row) => row.last_failure_error_code === "RT0016").length;
-        },
-        { timeout: 20_000, interval: 200 },
-      )
+      .poll(async () => (await suite.restate.mismatched("target = 'parallelAgent/run'")).length, {
+        timeout: 20_000,
+        interval: 200,
+      })
       .toBeGreaterThan(0);
     await Promise.all(ids.map((id) => suite.restate.cancel(id)));
   });

@@ -176,6 +176,34 @@ export class RestateApi {
     );
   }
 
+  /**
+   * Ids of the invocations matching `where` whose last attempt failed on a journal mismatch: the
+   * server then retries them forever (RT0016).
+   */
+  async mismatched(where = "true"): Promise<string[]> {
+    const rows = await this.query<{ id: string }>(
+      `SELECT id FROM sys_invocation WHERE (${where}) AND (last_failure_error_code = 'RT0016' OR last_failure ILIKE '%mismatch%')`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Polls {@link mismatched} until `stop()`, which returns every id it saw, including those of
+   * invocations that got past their mismatch later.
+   */
+  watchMismatches(where: string): { stop(): string[] } {
+    const seen = new Set<string>();
+    const watch = setInterval(async () => {
+      for (const id of await this.mismatched(where)) seen.add(id);
+    }, 100);
+    return {
+      stop() {
+        clearInterval(watch);
+        return [...seen];
+      },
+    };
+  }
+
   /** Polls until the invocation satisfies `done` (e.g. status `suspended`). */
   async waitFor(
     invocationId: string,
