@@ -20,6 +20,8 @@ export interface BenchPlan {
     rounds: number;
   };
   replay: { latencies: number[]; rounds: number };
+  /** Crashed agents per contender for the kill → result figure (0 ms model latency). */
+  recoveryRounds: number;
   journalSteps: number;
 }
 
@@ -39,6 +41,7 @@ export const fullPlan: BenchPlan = {
     rounds: 3,
   },
   replay: { latencies: [0, 20], rounds: 3 },
+  recoveryRounds: 5,
   journalSteps: 20,
 };
 
@@ -50,5 +53,6 @@ export const quickPlan: BenchPlan = {
   warmup: 2,
   throughput: { steps: 5, concurrency: [1, 16, 64], total: (c) => Math.max(8, c), rounds: 1 },
   replay: { latencies: [0], rounds: 1 },
+  recoveryRounds: 1,
   journalSteps: 20,
 };

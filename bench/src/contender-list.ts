@@ -1,6 +1,7 @@
 /**
  * The contenders, in the order they run and appear in the tables. Each runs in its own child
- * process (so its peak RSS is its own) against the one restate-server of the run.
+ * process (so its peak RSS is its own): the Restate ones against the run's restate-server, the
+ * DBOS ones against the run's private Postgres (each its own system database).
  */
 import { fileURLToPath } from "node:url";
 
@@ -8,8 +9,11 @@ export interface Contender {
   id: string;
   title: string;
   module: string;
-  /** A Restate service's `run` handler, or a handler of the plain HTTP entry. */
-  target: { service: string } | { plain: string };
+  /**
+   * A Restate service's `run` handler; a handler of the plain HTTP entry; or a DBOS workflow
+   * behind the same plain HTTP entry (`generate` or `stream`, see contenders/dbos-agent.ts).
+   */
+  target: { service: string } | { plain: string } | { dbos: "generate" | "stream" };
   /** The plain contender that runs the same SDK code without Restate (its own cost). */
   floor?: string;
 }
@@ -69,6 +73,27 @@ export const contenders: Contender[] = [
     target: { service: "BenchAgentsDurable" },
     floor: "agents-plain",
   },
+  {
+    id: "dbos-generate",
+    title: "@dbos-inc/vercel-ai 0.1.5 on @dbos-inc/dbos-sdk 4.27.6 (Postgres), generateText",
+    module: contender("dbos-agent.ts"),
+    target: { dbos: "generate" },
+  },
+  {
+    id: "dbos-stream",
+    title: "@dbos-inc/vercel-ai 0.1.5 on @dbos-inc/dbos-sdk 4.27.6 (Postgres), streamText",
+    module: contender("dbos-agent.ts"),
+    target: { dbos: "stream" },
+  },
 ];
 
-export const isDurable = (c: Contender) => "service" in c.target;
+/** Journals its steps: a Restate service or a DBOS workflow. */
+export const isDurable = (c: Contender) => !("plain" in c.target);
+
+export const needsPostgres = (c: Contender) => "dbos" in c.target;
+
+/** Our contender each peer is compared with (the same SDK call). */
+export const peers: { peer: string; ours: string }[] = [
+  { peer: "dbos-generate", ours: "ours-generate" },
+  { peer: "dbos-stream", ours: "ours-stream" },
+];

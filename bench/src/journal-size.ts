@@ -1,25 +1,15 @@
 /**
- * Journal bytes per LLM step: the sum of the `sys_journal` entry sizes of one invocation (input,
- * model calls, tool steps, output) divided by its steps.
+ * Bytes stored per LLM step: what the system stored for one agent (Restate: its `sys_journal`
+ * entries; DBOS: its `operation_outputs` rows and workflow input/output — see
+ * `RunningContender.storedBytes`), divided by its steps.
  */
-import type { RestateServer } from "@restate-ai/test-harness";
 import type { RunningContender } from "./running-contender.ts";
 
-export async function journalBytes(
-  restate: RestateServer,
-  running: RunningContender,
-  steps: number,
-): Promise<number> {
-  const { target } = running.contender;
-  if (!("service" in target)) throw new Error(`${running.contender.id} has no journal`);
-  await running.invoke({ steps, latencyMs: 0 });
-  const [latest] = await restate.query<{ id: string }>(
-    `SELECT id FROM sys_invocation WHERE target = '${target.service}/run' ORDER BY created_at DESC LIMIT 1`,
-  );
-  const [sum] = await restate.query<{ bytes: number }>(
-    `SELECT SUM(raw_length) AS bytes FROM sys_journal WHERE id = '${latest?.id}'`,
-  );
-  const bytes = Number(sum?.bytes);
-  if (!(bytes > 0)) throw new Error(`no journal for ${running.contender.id} (${latest?.id})`);
+export async function journalBytes(running: RunningContender, steps: number): Promise<number> {
+  const input = { steps, latencyMs: 0 };
+  const id = await running.send(input);
+  await running.attach(id, input);
+  const bytes = await running.storedBytes(id);
+  if (!(bytes > 0)) throw new Error(`nothing stored for ${running.contender.id} (${id})`);
   return bytes;
 }

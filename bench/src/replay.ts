@@ -5,11 +5,15 @@
  * attempt replays steps 1–18 from the journal and runs 19–20. Every run is timed from the
  * attempt's start in the handler to the client seeing the result, so process start-up, JIT
  * warm-up and Restate's retry interval count on neither side.
+ *
+ * DBOS recovers a process's pending workflows when it launches, before any warm-up could run, so
+ * its process restarts under another executor id (launch recovers nothing) and, after the
+ * warm-up, the driver resumes the killed workflow with `DBOS.resumeWorkflow`, which puts it on
+ * the same internal queue recovery uses; the queue's poll interval counts on neither side either.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RestateServer } from "@restate-ai/test-harness";
 import type { Contender } from "./contender-list.ts";
-import { RunningContender } from "./running-contender.ts";
+import { RunningContender, type Systems } from "./running-contender.ts";
 
 export const REPLAY_STEPS = 20;
 export const KILL_AT_STEP = 19;
@@ -25,13 +29,12 @@ export interface ReplayTiming {
 
 export async function replayTiming(
   contender: Contender,
-  restate: RestateServer,
+  systems: Systems,
   latencyMs: number,
 ): Promise<ReplayTiming> {
-  if (!("service" in contender.target)) throw new Error(`${contender.id} does not replay`);
-  const target = `${contender.target.service}/run`;
+  const dbos = "dbos" in contender.target;
   const input = { steps: REPLAY_STEPS, latencyMs };
-  const running = await RunningContender.start(contender, restate, {
+  const running = await RunningContender.start(contender, systems, {
     BENCH_TRACE_ATTEMPTS: "1",
     BENCH_HOLD_AT_STEP: String(KILL_AT_STEP),
   });
@@ -40,20 +43,22 @@ export async function replayTiming(
       Number(m[1]),
     );
   const timedRun = async (id: string) => {
-    const steps = await restate.attach<number>(id, 60_000);
-    if (steps !== REPLAY_STEPS) throw new Error(`${contender.id}: ${id} made ${steps} steps`);
+    await running.attach(id, input);
     const start = attemptStarts(id).at(-1);
     if (start === undefined) throw new Error(`${contender.id}: no attempt of ${id} was traced`);
     return Date.now() - start;
   };
   try {
-    const killed = await restate.send(target, input);
+    const killed = await running.send(input);
     while (!running.process.output().includes(`holding at step ${KILL_AT_STEP}`)) await sleep(5);
-    await running.process.restart({ BENCH_HOLD_AT_STEP: "" });
+    await running.process.restart({
+      BENCH_HOLD_AT_STEP: "",
+      ...(dbos ? { BENCH_DBOS_EXECUTOR: "bench-replay" } : {}),
+    });
 
     const firstRunMs: number[] = [];
     for (let i = 0; i < WARMUP_RUNS; i++) {
-      const ms = await timedRun(await restate.send(target, input));
+      const ms = await timedRun(await running.send(input));
       if (i >= WARMUP_RUNS - TIMED_WARMUP_RUNS) firstRunMs.push(ms);
     }
     if (attemptStarts(killed).length > 1) {
@@ -61,6 +66,7 @@ export async function replayTiming(
         `${contender.id}: the killed agent resumed during the warm-up; raise RETRY_INTERVAL`,
       );
     }
+    if (dbos) await running.resume(killed);
     return { firstRunMs, replayMs: await timedRun(killed) };
   } finally {
     await running.stop();

@@ -2,6 +2,7 @@
  * The markdown report of a bench run: the targets first, then one table per figure. Every number
  * is a median with its min–max over the repetitions.
  */
+import { comparePeers, ratioRange } from "./peers.ts";
 import type { BenchResults } from "./results.ts";
 import type { Spread } from "./stats.ts";
 import { floorPerStep } from "./targets.ts";
@@ -111,6 +112,53 @@ function throughputTable(results: BenchResults): string {
   return table(header, rows);
 }
 
+function peersSection(results: BenchResults): string[] {
+  return comparePeers(results).flatMap((comparison) => {
+    const summary = [
+      ["latency per step", ratioRange(comparison, "latency")],
+      ["throughput", ratioRange(comparison, "throughput")],
+      ["bytes per step", ratioRange(comparison, "bytes")],
+      ["resumed attempt", ratioRange(comparison, "resumed")],
+      ["kill → result", ratioRange(comparison, "kill")],
+    ].flatMap(([label, range]) => (range === undefined ? [] : [`${label} ${range}`]));
+    return [
+      `### \`${comparison.ours}\` against \`${comparison.peer}\``,
+      "",
+      `${comparison.ours} ÷ ${comparison.peer}: ${summary.join(", ")}.`,
+      "",
+      table(
+        ["figure", comparison.ours, comparison.peer, `${comparison.ours} ÷ ${comparison.peer}`],
+        comparison.rows.map((r) => [
+          r.figure,
+          r.ours.toFixed(r.ours >= 100 ? 0 : 2),
+          r.peer.toFixed(r.peer >= 100 ? 0 : 2),
+          `${(r.ours / r.peer).toFixed(2)}× (${r.better} is better)`,
+        ]),
+      ),
+      "",
+    ];
+  });
+}
+
+function recoveryTable(results: BenchResults): string {
+  return table(
+    [
+      "contender",
+      "kill → process ready ms",
+      "kill → result ms",
+      "model calls before / after the crash",
+      "tool calls before / after",
+    ],
+    results.recovery.map((r) => [
+      r.contender,
+      ms(r.restartMs),
+      ms(r.killToResultMs),
+      `${r.modelCalls.beforeCrash} / ${r.modelCalls.afterCrash}`,
+      `${r.toolCalls.beforeCrash} / ${r.toolCalls.afterCrash}`,
+    ]),
+  );
+}
+
 export function markdownReport(results: BenchResults): string {
   const { meta } = results;
   const latencies = [...new Set(results.latency.map((c) => c.latencyMs))];
@@ -118,7 +166,7 @@ export function markdownReport(results: BenchResults): string {
   return [
     `# Bench results (${meta.mode})`,
     "",
-    `${meta.date} · Node ${meta.node} · ${meta.cpu} · ${meta.cores} cores · ${meta.memoryGiB} GiB · restate-server ${meta.restateServer} · ${meta.durationSeconds} s. Absolute times depend on the machine; the ratios are the point.`,
+    `${meta.date} · Node ${meta.node} · ${meta.cpu} · ${meta.cores} cores · ${meta.memoryGiB} GiB · restate-server ${meta.restateServer}${meta.postgres ? ` · Postgres ${meta.postgres}` : ""} · ${meta.durationSeconds} s. Absolute times depend on the machine; the ratios are the point.`,
     "",
     "## Targets",
     "",
@@ -130,7 +178,13 @@ export function markdownReport(results: BenchResults): string {
     "## Contenders",
     "",
     ...meta.contenders.map((c) => `- \`${c.id}\`: ${c.title}`),
+    ...meta.leftOut.map((c) => `- **left out** \`${c.id}\`: ${c.reason}`),
     "",
+    "Latency is measured by the client, through each system's normal entry: for Restate contenders an HTTP call to the restate-server's ingress (which journals the input, invokes the service over HTTP/2 and keeps the journal round trips of every step), for DBOS contenders an HTTP call to the service's own minimal HTTP endpoint (which starts the workflow in-process: a `workflow_status` row, a Postgres write per step, the final status update), for plain contenders the same minimal HTTP endpoint with no durability.",
+    "",
+    ...(comparePeers(results).length > 0
+      ? ["## Against the alternatives", "", ...peersSection(results)]
+      : []),
     ...latencies.flatMap((latencyMs) => [
       `## Latency, ${latencyMs} ms model latency`,
       "",
@@ -151,10 +205,12 @@ export function markdownReport(results: BenchResults): string {
     "",
     throughputTable(results),
     "",
-    "## Journal bytes per LLM step",
+    "## Bytes stored per LLM step",
+    "",
+    "Restate: the `sys_journal` entry sizes of one 20-step invocation. DBOS: the `operation_outputs` rows of one 20-step workflow (each step's serialised output and name, before Postgres's TOAST compression) plus its input and output in `workflow_status`. Divided by the steps.",
     "",
     table(
-      ["contender", "steps", "journal bytes", "bytes per step"],
+      ["contender", "steps", "stored bytes", "bytes per step"],
       results.journal.map((j) => [
         j.contender,
         String(j.steps),
@@ -177,6 +233,12 @@ export function markdownReport(results: BenchResults): string {
         `${(r.ratio * 100).toFixed(0)} %`,
       ]),
     ),
+    "",
+    "## Recovery after a crash: kill → result",
+    "",
+    "A 20-step agent killed (SIGKILL) during step 19's model call, its process restarted at once; from the kill to the client having the result, each system recovering with its default settings (Restate: retry 500 ms after the failed attempt, doubling; DBOS: pending workflows re-enqueued at launch, the queue polled about once a second). 0 ms model latency. The calls are counted from the model's and the tool's own logs: 19 / 2 model calls means steps 1–19 ran before the crash (19 in flight) and only 19–20 after it — the 18 journaled steps were not called again.",
+    "",
+    recoveryTable(results),
     "",
     "## Peak RSS of the service process",
     "",

@@ -36,6 +36,17 @@ export interface ReplayFigure {
   ratio: number;
 }
 
+export interface RecoveryFigure {
+  contender: string;
+  /** SIGKILL → the restarted process is ready, ms. */
+  restartMs: Spread;
+  /** SIGKILL → the client has the result, ms. */
+  killToResultMs: Spread;
+  /** Per crashed agent (the same in every round, or the run fails). */
+  modelCalls: { beforeCrash: number; afterCrash: number };
+  toolCalls: { beforeCrash: number; afterCrash: number };
+}
+
 export interface RssFigure {
   contender: string;
   peakRssBytes: number;
@@ -58,11 +69,15 @@ export interface BenchResults {
     restateServer: string;
     durationSeconds: number;
     contenders: { id: string; title: string; floor?: string }[];
+    /** Contenders that could not run here, and why. */
+    leftOut: { id: string; reason: string }[];
+    postgres?: string;
   };
   latency: LatencyCell[];
   throughput: ThroughputCell[];
   journal: JournalFigure[];
   replay: ReplayFigure[];
+  recovery: RecoveryFigure[];
   rss: RssFigure[];
   targets: TargetCheck[];
 }

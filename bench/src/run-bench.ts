@@ -1,20 +1,23 @@
 /**
- * One bench run: one restate-server and every contender's process, started together and then
- * driven in turns — each repetition runs every contender once, one after another — so drift of a
- * shared machine spreads over all of them instead of biasing whichever ran last. Only one
- * contender is busy at any time, so they do not compete for the cores. Then journal sizes and peak
- * RSS, and the replay figure in fresh processes.
+ * One bench run: one restate-server, a private Postgres when the DBOS contenders run, and every
+ * contender's process, started together and then driven in turns — each repetition runs every
+ * contender once, one after another — so drift of a shared machine spreads over all of them
+ * instead of biasing whichever ran last. Only one contender is busy at any time, so they do not
+ * compete for the cores. Then stored bytes and peak RSS, the replay figure in fresh processes,
+ * and the kill → result figure against a restate-server with default settings.
  */
 import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
-import { type Contender, contenders, isDurable } from "./contender-list.ts";
+import { type Contender, contenders, isDurable, needsPostgres } from "./contender-list.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
+import { Postgres, withPostgresIfNeeded } from "./postgres.ts";
+import { recoveryRun } from "./recovery.ts";
 import { RETRY_INTERVAL, replayTiming } from "./replay.ts";
 import type { BenchResults } from "./results.ts";
-import { RunningContender } from "./running-contender.ts";
+import { RunningContender, type Systems } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
 import { checkTargets } from "./targets.ts";
 
@@ -26,25 +29,46 @@ export async function runBench(
   only?: Set<string>,
 ): Promise<BenchResults> {
   const started = performance.now();
-  const figures: Figures = { latency: [], throughput: [], journal: [], replay: [], rss: [] };
-  const chosen = contenders.filter((c) => only === undefined || only.has(c.id));
-  const restate = await RestateServer.start({
-    env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
-  });
+  const figures: Figures = {
+    latency: [],
+    throughput: [],
+    journal: [],
+    replay: [],
+    recovery: [],
+    rss: [],
+  };
+  const requested = contenders.filter((c) => only === undefined || only.has(c.id));
+  const { chosen, leftOut, bin } = await withPostgresIfNeeded(
+    requested,
+    needsPostgres,
+    only !== undefined,
+  );
+  for (const { id, reason } of leftOut) log(`LEFT OUT ${id}: ${reason}`);
+  const postgres = bin === undefined ? undefined : await Postgres.start(bin);
+  const postgresVersion = await postgres?.version();
   try {
-    const running: RunningContender[] = [];
+    const restate = await RestateServer.start({
+      env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
+    });
+    const systems: Systems = { restate, ...(postgres ? { postgres } : {}) };
     try {
-      for (const contender of chosen)
-        running.push(await RunningContender.start(contender, restate));
-      await measureLive(running, restate, plan, figures, log);
+      const running: RunningContender[] = [];
+      try {
+        for (const contender of chosen)
+          running.push(await RunningContender.start(contender, systems));
+        await measureLive(running, plan, figures, log);
+      } finally {
+        await Promise.all(running.map((r) => r.stop()));
+      }
+      for (const contender of chosen.filter(isDurable)) {
+        await measureReplay(contender, systems, plan, figures, log);
+      }
     } finally {
-      await Promise.all(running.map((r) => r.stop()));
+      await restate.stop();
     }
-    for (const contender of chosen.filter(isDurable)) {
-      await measureReplay(contender, restate, plan, figures, log);
-    }
+    await measureRecovery(chosen.filter(isDurable), postgres, plan, figures, log);
   } finally {
-    await restate.stop();
+    await postgres?.stop();
   }
   const results: BenchResults = {
     meta: {
@@ -61,6 +85,8 @@ export async function runBench(
         title,
         ...(floor ? { floor } : {}),
       })),
+      leftOut,
+      ...(postgresVersion ? { postgres: postgresVersion } : {}),
     },
     ...figures,
     targets: [],
@@ -71,7 +97,6 @@ export async function runBench(
 
 async function measureLive(
   running: RunningContender[],
-  restate: RestateServer,
   plan: BenchPlan,
   figures: Figures,
   log: (line: string) => void,
@@ -113,7 +138,7 @@ async function measureLive(
     }
   }
   for (const contender of running.filter((r) => isDurable(r.contender))) {
-    const bytes = await journalBytes(restate, contender, plan.journalSteps);
+    const bytes = await journalBytes(contender, plan.journalSteps);
     const steps = plan.journalSteps;
     figures.journal.push({
       contender: contender.contender.id,
@@ -137,7 +162,7 @@ function summary(figures: Figures, input: { steps: number; latencyMs: number }):
 
 async function measureReplay(
   contender: Contender,
-  restate: RestateServer,
+  systems: Systems,
   plan: BenchPlan,
   figures: Figures,
   log: (line: string) => void,
@@ -146,7 +171,7 @@ async function measureReplay(
     const first: number[] = [];
     const replay: number[] = [];
     for (let r = 0; r < plan.replay.rounds; r++) {
-      const timing = await replayTiming(contender, restate, latencyMs);
+      const timing = await replayTiming(contender, systems, latencyMs);
       first.push(...timing.firstRunMs);
       replay.push(timing.replayMs);
     }
@@ -157,5 +182,38 @@ async function measureReplay(
     log(
       `replay, ${contender.id}, ${latencyMs} ms model latency: ${replayMs.median} ms vs first run ${firstRunMs.median} ms`,
     );
+  }
+}
+
+/** Kill → result, each system recovering with its default settings (see recovery.ts). */
+async function measureRecovery(
+  durable: Contender[],
+  postgres: Postgres | undefined,
+  plan: BenchPlan,
+  figures: Figures,
+  log: (line: string) => void,
+): Promise<void> {
+  if (durable.length === 0) return;
+  const restate = await RestateServer.start();
+  try {
+    const systems: Systems = { restate, ...(postgres ? { postgres } : {}) };
+    for (const contender of durable) {
+      const runs = [];
+      for (let r = 0; r < plan.recoveryRounds; r++)
+        runs.push(await recoveryRun(contender, systems));
+      const [first] = runs;
+      if (first === undefined) continue;
+      const killToResultMs = spread(runs.map((run) => run.killToResultMs));
+      figures.recovery.push({
+        contender: contender.id,
+        restartMs: spread(runs.map((run) => run.restartMs)),
+        killToResultMs,
+        modelCalls: first.modelCalls,
+        toolCalls: first.toolCalls,
+      });
+      log(`recovery, ${contender.id}: kill → result ${killToResultMs.median.toFixed(0)} ms`);
+    }
+  } finally {
+    await restate.stop();
   }
 }

@@ -4,7 +4,8 @@
  * of steps, so an n-step agent makes n model calls and n tool calls.
  *
  * `BENCH_HOLD_AT_STEP=k` (1-based) makes the model hang at step k, so the replay figure can kill the
- * process there.
+ * process there. `BENCH_TRACE_CALLS` logs every model and tool call (`model-call k`, `tool-call k`),
+ * so the recovery figure can count them.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -21,9 +22,11 @@ export interface StepResult {
 }
 
 const holdAt = Number(process.env.BENCH_HOLD_AT_STEP ?? 0);
+const traceCalls = Boolean(process.env.BENCH_TRACE_CALLS);
 
 /** What the model decides at step `k` (0-based), after `latencyMs`. */
 export async function scriptedStep(k: number, latencyMs: number): Promise<StepResult> {
+  if (traceCalls) console.log(`model-call ${k}`);
   if (k + 1 === holdAt) {
     console.log(`holding at step ${holdAt}`);
     await new Promise(() => {});
@@ -39,6 +42,7 @@ export async function scriptedStep(k: number, latencyMs: number): Promise<StepRe
 
 /** The tool's work: a small record, as a real lookup would return. */
 export function lookup(step: number) {
+  if (traceCalls) console.log(`tool-call ${step}`);
   return { step, value: `record ${step}`, source: "bench" };
 }
 

@@ -1,8 +1,11 @@
 /**
  * The benchmark still works: `npm run bench -- --quick` runs every contender and writes every
  * figure. No threshold is asserted — timing belongs to the bench, not to the tests — but each
- * contender must have run its agents to completion (the bench checks every agent's step count)
- * and produced numbers.
+ * contender must have run its agents to completion (the bench checks every agent's step count,
+ * and, after a crash, that no journaled model or tool call ran twice) and produced numbers.
+ *
+ * The DBOS contenders need Postgres's server binaries (`.ci/run` installs them); without them
+ * this test fails with the command that adds them, instead of passing without DBOS.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -11,11 +14,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
+import { findPostgresBin, POSTGRES_HINT } from "../../bench/src/postgres.ts";
 import type { BenchResults } from "../../bench/src/results.ts";
 
 const main = fileURLToPath(new URL("../../bench/src/main.ts", import.meta.url));
 
 it("runs every contender and writes every figure (quick mode)", { timeout: 240_000 }, async () => {
+  if ((await findPostgresBin()) === undefined) {
+    throw new Error(`The bench's DBOS contenders need Postgres: ${POSTGRES_HINT}.`);
+  }
   const out = await mkdtemp(join(tmpdir(), "bench-smoke-"));
   try {
     await promisify(execFile)(process.execPath, [main, "--quick", "--out", out], {
@@ -25,7 +32,16 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     const results = JSON.parse(await readFile(join(out, "quick.json"), "utf8")) as BenchResults;
     const markdown = await readFile(join(out, "quick.md"), "utf8");
     const ids = results.meta.contenders.map((c) => c.id);
-    const durable = ["bare", "reference", "ours-generate", "ours-stream", "agents-durable"];
+    const durable = [
+      "bare",
+      "reference",
+      "ours-generate",
+      "ours-stream",
+      "agents-durable",
+      "dbos-generate",
+      "dbos-stream",
+    ];
+    expect(results.meta.leftOut).toEqual([]);
     expect(ids).toEqual(expect.arrayContaining([...durable, "plain-generate", "agents-plain"]));
     for (const id of ids) {
       expect(
@@ -39,8 +55,16 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(results.journal.map((j) => j.contender).sort()).toEqual([...durable].sort());
     expect(results.replay.map((r) => r.contender).sort()).toEqual([...durable].sort());
     for (const r of results.replay) expect(r.replayMs.median).toBeGreaterThan(0);
+    expect(results.recovery.map((r) => r.contender).sort()).toEqual([...durable].sort());
+    for (const r of results.recovery) {
+      expect(r.killToResultMs.median).toBeGreaterThan(0);
+      expect(r.modelCalls).toEqual({ beforeCrash: 19, afterCrash: 2 });
+      expect(r.toolCalls).toEqual({ beforeCrash: 18, afterCrash: 2 });
+    }
     expect(results.targets.length).toBeGreaterThanOrEqual(8);
     expect(markdown).toContain("## Targets");
+    expect(markdown).toContain("### `ours-generate` against `dbos-generate`");
+    expect(markdown).toContain("### `ours-stream` against `dbos-stream`");
   } finally {
     await rm(out, { recursive: true, force: true });
   }
