@@ -17,9 +17,12 @@ export interface BenchPlan {
     concurrency: number[];
     /** Agents per round. */
     total(concurrency: number): number;
+    /** A round starts no further agent after this long (binds only for the slowest contenders). */
+    budgetMs: number;
     rounds: number;
   };
-  replay: { latencies: number[]; rounds: number };
+  /** Warm-up runs of the restarted process, of which the last `timed` are the first-run figure. */
+  replay: { latencies: number[]; rounds: number; warmups: number; timed: number };
   /** Crashed agents per contender for the kill → result figure (0 ms model latency). */
   recoveryRounds: number;
   journalSteps: number;
@@ -38,9 +41,10 @@ export const fullPlan: BenchPlan = {
     steps: 5,
     concurrency: [1, 16, 64],
     total: (concurrency) => Math.max(24, concurrency * 4),
+    budgetMs: 10_000,
     rounds: 3,
   },
-  replay: { latencies: [0, 20], rounds: 3 },
+  replay: { latencies: [0, 20], rounds: 3, warmups: 4, timed: 3 },
   recoveryRounds: 5,
   journalSteps: 20,
 };
@@ -51,8 +55,15 @@ export const quickPlan: BenchPlan = {
   steps: [1, 5, 20],
   reps: () => 3,
   warmup: 2,
-  throughput: { steps: 5, concurrency: [1, 16, 64], total: (c) => Math.max(8, c), rounds: 1 },
-  replay: { latencies: [0], rounds: 1 },
+  // 1-step agents: the slowest contender's first wave of 64 5-step agents alone took half a minute.
+  throughput: {
+    steps: 1,
+    concurrency: [1, 16, 64],
+    total: (c) => Math.max(8, c),
+    budgetMs: 2_000,
+    rounds: 1,
+  },
+  replay: { latencies: [0], rounds: 1, warmups: 2, timed: 1 },
   recoveryRounds: 1,
   journalSteps: 20,
 };

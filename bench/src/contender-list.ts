@@ -10,10 +10,15 @@ export interface Contender {
   title: string;
   module: string;
   /**
-   * A Restate service's `run` handler; a handler of the plain HTTP entry; or a DBOS workflow
-   * behind the same plain HTTP entry (`generate` or `stream`, see contenders/dbos-agent.ts).
+   * A Restate service's `run` handler; a handler of the plain HTTP entry; a DBOS workflow behind
+   * the same plain HTTP entry (`generate` or `stream`, see contenders/dbos-agent.ts); or the
+   * Vercel Workflow agent behind it (contenders/vercel-workflow.ts).
    */
-  target: { service: string } | { plain: string } | { dbos: "generate" | "stream" };
+  target:
+    | { service: string }
+    | { plain: string }
+    | { dbos: "generate" | "stream" }
+    | { workflow: "stream" };
   /** The plain contender that runs the same SDK code without Restate (its own cost). */
   floor?: string;
 }
@@ -85,15 +90,25 @@ export const contenders: Contender[] = [
     module: contender("dbos-agent.ts"),
     target: { dbos: "stream" },
   },
+  {
+    id: "vercel-workflow",
+    title:
+      "@ai-sdk/workflow 2.0.43 WorkflowAgent on workflow 5.0.0-beta.55, local world (files), streams",
+    module: contender("vercel-workflow.ts"),
+    target: { workflow: "stream" },
+  },
 ];
 
-/** Journals its steps: a Restate service or a DBOS workflow. */
+/** Journals its steps: a Restate service, a DBOS workflow or a Vercel Workflow run. */
 export const isDurable = (c: Contender) => !("plain" in c.target);
 
 export const needsPostgres = (c: Contender) => "dbos" in c.target;
+
+export const needsWorkflowBundle = (c: Contender) => "workflow" in c.target;
 
 /** Our contender each peer is compared with (the same SDK call). */
 export const peers: { peer: string; ours: string }[] = [
   { peer: "dbos-generate", ours: "ours-generate" },
   { peer: "dbos-stream", ours: "ours-stream" },
+  { peer: "vercel-workflow", ours: "ours-stream" },
 ];

@@ -21,21 +21,30 @@ export async function sequentialLatencies(
   return samples;
 }
 
-/** Completed agents per second while `concurrency` are in flight, over `total` agents. */
+/**
+ * Completed agents per second while `concurrency` are in flight, over `total` agents — or fewer
+ * when `budgetMs` runs out first: then no further agent is started (each worker still runs at
+ * least one), so a contender too slow for the round's size is measured on what it completed.
+ */
 export async function throughput(
   contender: RunningContender,
   input: AgentInput,
   concurrency: number,
   total: number,
+  budgetMs: number,
 ): Promise<number> {
   let next = 0;
+  let completed = 0;
+  const started = performance.now();
   const worker = async () => {
-    while (next < total) {
+    let mine = 0;
+    while (next < total && (mine === 0 || performance.now() - started < budgetMs)) {
       next++;
+      mine++;
       await contender.invoke(input);
+      completed++;
     }
   };
-  const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return total / ((performance.now() - started) / 1000);
+  return completed / ((performance.now() - started) / 1000);
 }

@@ -30,7 +30,9 @@ if (unknown.length > 0) {
 }
 
 const plan = values.quick ? quickPlan : fullPlan;
-const results = await runBench(plan, (line) => console.log(line), only);
+const started = Date.now();
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)}`.padStart(4);
+const results = await runBench(plan, (line) => console.log(`[${elapsed()} s] ${line}`), only);
 await mkdir(values.out, { recursive: true });
 const markdown = markdownReport(results);
 await writeFile(join(values.out, `${plan.mode}.md`), markdown);

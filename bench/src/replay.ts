@@ -6,21 +6,20 @@
  * attempt's start in the handler to the client seeing the result, so process start-up, JIT
  * warm-up and Restate's retry interval count on neither side.
  *
- * DBOS recovers a process's pending workflows when it launches, before any warm-up could run, so
- * its process restarts under another executor id (launch recovers nothing) and, after the
- * warm-up, the driver resumes the killed workflow with `DBOS.resumeWorkflow`, which puts it on
- * the same internal queue recovery uses; the queue's poll interval counts on neither side either.
+ * DBOS and the Workflow SDK's local world recover a process's crashed agents when it starts,
+ * before any warm-up could run, so their processes restart with that held back
+ * (`deferredRecoveryEnv`) and, after the warm-up, the driver resumes the killed agent: DBOS with
+ * `DBOS.resumeWorkflow`, which puts it on the same internal queue recovery uses (its poll
+ * interval counts on neither side either), the local world by starting its recovery then.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Contender } from "./contender-list.ts";
-import { RunningContender, type Systems } from "./running-contender.ts";
+import { deferredRecoveryEnv, RunningContender, type Systems } from "./running-contender.ts";
 
 export const REPLAY_STEPS = 20;
 export const KILL_AT_STEP = 19;
 /** Restate's first retry after a failed attempt comes this late (restate-server setting). */
 export const RETRY_INTERVAL = "4s";
-const WARMUP_RUNS = 4;
-const TIMED_WARMUP_RUNS = 3;
 
 export interface ReplayTiming {
   firstRunMs: number[];
@@ -31,8 +30,8 @@ export async function replayTiming(
   contender: Contender,
   systems: Systems,
   latencyMs: number,
+  warmup: { warmups: number; timed: number },
 ): Promise<ReplayTiming> {
-  const dbos = "dbos" in contender.target;
   const input = { steps: REPLAY_STEPS, latencyMs };
   const running = await RunningContender.start(contender, systems, {
     BENCH_TRACE_ATTEMPTS: "1",
@@ -51,22 +50,19 @@ export async function replayTiming(
   try {
     const killed = await running.send(input);
     while (!running.process.output().includes(`holding at step ${KILL_AT_STEP}`)) await sleep(5);
-    await running.process.restart({
-      BENCH_HOLD_AT_STEP: "",
-      ...(dbos ? { BENCH_DBOS_EXECUTOR: "bench-replay" } : {}),
-    });
+    await running.process.restart({ BENCH_HOLD_AT_STEP: "", ...deferredRecoveryEnv(contender) });
 
     const firstRunMs: number[] = [];
-    for (let i = 0; i < WARMUP_RUNS; i++) {
+    for (let i = 0; i < warmup.warmups; i++) {
       const ms = await timedRun(await running.send(input));
-      if (i >= WARMUP_RUNS - TIMED_WARMUP_RUNS) firstRunMs.push(ms);
+      if (i >= warmup.warmups - warmup.timed) firstRunMs.push(ms);
     }
     if (attemptStarts(killed).length > 1) {
       throw new Error(
         `${contender.id}: the killed agent resumed during the warm-up; raise RETRY_INTERVAL`,
       );
     }
-    if (dbos) await running.resume(killed);
+    await running.resume(killed);
     return { firstRunMs, replayMs: await timedRun(killed) };
   } finally {
     await running.stop();

@@ -180,7 +180,7 @@ export function markdownReport(results: BenchResults): string {
     ...meta.contenders.map((c) => `- \`${c.id}\`: ${c.title}`),
     ...meta.leftOut.map((c) => `- **left out** \`${c.id}\`: ${c.reason}`),
     "",
-    "Latency is measured by the client, through each system's normal entry: for Restate contenders an HTTP call to the restate-server's ingress (which journals the input, invokes the service over HTTP/2 and keeps the journal round trips of every step), for DBOS contenders an HTTP call to the service's own minimal HTTP endpoint (which starts the workflow in-process: a `workflow_status` row, a Postgres write per step, the final status update), for plain contenders the same minimal HTTP endpoint with no durability.",
+    "Latency is measured by the client, through each system's normal entry: for Restate contenders an HTTP call to the restate-server's ingress (which journals the input, invokes the service over HTTP/2 and keeps the journal round trips of every step), for DBOS contenders an HTTP call to the service's own minimal HTTP endpoint (which starts the workflow in-process: a `workflow_status` row, a Postgres write per step, the final status update), for Vercel Workflow the same endpoint calling `start()` and awaiting `run.returnValue` (its local world writes each event and step as a JSON file, and the workflow function is re-run in a `node:vm` sandbox for every step), for plain contenders the same endpoint with no durability.",
     "",
     ...(comparePeers(results).length > 0
       ? ["## Against the alternatives", "", ...peersSection(results)]
@@ -207,7 +207,7 @@ export function markdownReport(results: BenchResults): string {
     "",
     "## Bytes stored per LLM step",
     "",
-    "Restate: the `sys_journal` entry sizes of one 20-step invocation. DBOS: the `operation_outputs` rows of one 20-step workflow (each step's serialised output and name, before Postgres's TOAST compression) plus its input and output in `workflow_status`. Divided by the steps.",
+    "Restate: the `sys_journal` entry sizes of one 20-step invocation. DBOS: the `operation_outputs` rows of one 20-step workflow (each step's serialised output and name, before Postgres's TOAST compression) plus its input and output in `workflow_status`. Vercel Workflow: the local world's run record, event files and step files of one 20-step run. Divided by the steps.",
     "",
     table(
       ["contender", "steps", "stored bytes", "bytes per step"],
@@ -236,7 +236,7 @@ export function markdownReport(results: BenchResults): string {
     "",
     "## Recovery after a crash: kill → result",
     "",
-    "A 20-step agent killed (SIGKILL) during step 19's model call, its process restarted at once; from the kill to the client having the result, each system recovering with its default settings (Restate: retry 500 ms after the failed attempt, doubling; DBOS: pending workflows re-enqueued at launch, the queue polled about once a second). 0 ms model latency. The calls are counted from the model's and the tool's own logs: 19 / 2 model calls means steps 1–19 ran before the crash (19 in flight) and only 19–20 after it — the 18 journaled steps were not called again.",
+    "A 20-step agent killed (SIGKILL) during step 19's model call, its process restarted at once; from the kill to the client having the result, each system recovering with its default settings (Restate: retry 500 ms after the failed attempt, doubling; DBOS: pending workflows re-enqueued at launch, the queue polled about once a second; Vercel Workflow: the local world re-enqueues its active runs when it starts). 0 ms model latency. The calls are counted from the model's and the tool's own logs: 19 / 2 model calls means steps 1–19 ran before the crash (19 in flight) and only 19–20 after it — the 18 journaled steps were not called again.",
     "",
     recoveryTable(results),
     "",

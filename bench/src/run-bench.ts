@@ -6,11 +6,19 @@
  * compete for the cores. Then stored bytes and peak RSS, the replay figure in fresh processes,
  * and the kill → result figure against a restate-server with default settings.
  */
-import { cpus, totalmem } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
-import { type Contender, contenders, isDurable, needsPostgres } from "./contender-list.ts";
+import {
+  type Contender,
+  contenders,
+  isDurable,
+  needsPostgres,
+  needsWorkflowBundle,
+} from "./contender-list.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
 import { Postgres, withPostgresIfNeeded } from "./postgres.ts";
@@ -20,6 +28,7 @@ import type { BenchResults } from "./results.ts";
 import { RunningContender, type Systems } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
 import { checkTargets } from "./targets.ts";
+import { buildWorkflowBundle } from "./workflow/workflow-bundle.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
 
@@ -44,18 +53,26 @@ export async function runBench(
     only !== undefined,
   );
   for (const { id, reason } of leftOut) log(`LEFT OUT ${id}: ${reason}`);
+  const workflow = chosen.some(needsWorkflowBundle);
+  if (workflow) await buildWorkflowBundle();
+  const workflowData = workflow ? await mkdtemp(join(tmpdir(), "bench-workflow-")) : undefined;
   const postgres = bin === undefined ? undefined : await Postgres.start(bin);
   const postgresVersion = await postgres?.version();
+  const stores = { ...(postgres ? { postgres } : {}), ...(workflowData ? { workflowData } : {}) };
   try {
     const restate = await RestateServer.start({
       env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
     });
-    const systems: Systems = { restate, ...(postgres ? { postgres } : {}) };
+    const systems: Systems = { restate, ...stores };
     try {
       const running: RunningContender[] = [];
       try {
-        for (const contender of chosen)
-          running.push(await RunningContender.start(contender, systems));
+        const started = await Promise.allSettled(
+          chosen.map((contender) => RunningContender.start(contender, systems)),
+        );
+        for (const s of started) if (s.status === "fulfilled") running.push(s.value);
+        const failed = started.find((s) => s.status === "rejected");
+        if (failed !== undefined) throw failed.reason;
         await measureLive(running, plan, figures, log);
       } finally {
         await Promise.all(running.map((r) => r.stop()));
@@ -66,9 +83,10 @@ export async function runBench(
     } finally {
       await restate.stop();
     }
-    await measureRecovery(chosen.filter(isDurable), postgres, plan, figures, log);
+    await measureRecovery(chosen.filter(isDurable), stores, plan, figures, log);
   } finally {
     await postgres?.stop();
+    if (workflowData) await rm(workflowData, { recursive: true, force: true });
   }
   const results: BenchResults = {
     meta: {
@@ -126,7 +144,10 @@ async function measureLive(
       for (let round = 0; round < plan.throughput.rounds; round++) {
         for (const contender of running) {
           const total = plan.throughput.total(concurrency);
-          rounds.get(contender)?.push(await throughput(contender, input, concurrency, total));
+          const budget = plan.throughput.budgetMs;
+          rounds
+            .get(contender)
+            ?.push(await throughput(contender, input, concurrency, total, budget));
         }
       }
       for (const [contender, rates] of rounds) {
@@ -171,7 +192,7 @@ async function measureReplay(
     const first: number[] = [];
     const replay: number[] = [];
     for (let r = 0; r < plan.replay.rounds; r++) {
-      const timing = await replayTiming(contender, systems, latencyMs);
+      const timing = await replayTiming(contender, systems, latencyMs, plan.replay);
       first.push(...timing.firstRunMs);
       replay.push(timing.replayMs);
     }
@@ -188,7 +209,7 @@ async function measureReplay(
 /** Kill → result, each system recovering with its default settings (see recovery.ts). */
 async function measureRecovery(
   durable: Contender[],
-  postgres: Postgres | undefined,
+  stores: Omit<Systems, "restate">,
   plan: BenchPlan,
   figures: Figures,
   log: (line: string) => void,
@@ -196,7 +217,7 @@ async function measureRecovery(
   if (durable.length === 0) return;
   const restate = await RestateServer.start();
   try {
-    const systems: Systems = { restate, ...(postgres ? { postgres } : {}) };
+    const systems: Systems = { restate, ...stores };
     for (const contender of durable) {
       const runs = [];
       for (let r = 0; r < plan.recoveryRounds; r++)

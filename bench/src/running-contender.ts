@@ -1,44 +1,68 @@
 /**
  * A contender's child process and the ways the driver reaches it, each through the system's
  * normal entry: a Restate contender through the restate-server's ingress (registered when it
- * starts), a plain or DBOS contender through its own minimal HTTP entry. `invoke` runs one agent
- * and checks it made every step; `send` + `attach` start one and wait for it separately (the
- * crash figures); `storedBytes` is what the system stored for one agent.
+ * starts), a plain, DBOS or Vercel Workflow contender through its own minimal HTTP entry.
+ * `invoke` runs one agent and checks it made every step; `send` + `attach` start one and wait for
+ * it separately (the crash figures); `storedBytes` is what the system stored for one agent.
  */
-import { randomUUID } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RestateServer, ServiceProcess } from "@restate-ai/test-harness";
 import type { Contender } from "./contender-list.ts";
 import type { Postgres } from "./postgres.ts";
 import type { AgentInput } from "./scripted-step.ts";
+import { workflowRunBytes } from "./workflow/run-files.ts";
 
 const plainEntry = fileURLToPath(new URL("./plain-entry.ts", import.meta.url));
 
-/** The servers a run's contenders use; Postgres only when the DBOS contenders run. */
+/** The servers and stores a run's contenders use; the optional ones when their contenders run. */
 export interface Systems {
   restate: RestateServer;
   postgres?: Postgres;
+  /**
+   * Where the Vercel Workflow contender's local world keeps its files: a new empty directory
+   * under this one for each process it starts (kept across that process's restarts). Its file
+   * store lists a whole directory per read, so it slows as runs accumulate; each process starts
+   * from its best case.
+   */
+  workflowData?: string;
 }
 
 /** Each DBOS contender gets its own system database, so no process recovers another's work. */
 export const dbosDatabase = (contender: Contender) => `dbos_${contender.id.replace(/\W/g, "_")}`;
+
+/**
+ * The environment that keeps a restarted process from recovering its crashed agent at once, so
+ * the replay figure can warm it up first (then `resume`). Restate needs none: its retry interval
+ * is long enough in that figure. DBOS recovers at launch what its executor id owns, so the
+ * process takes another id; the local world recovers when it starts, so that waits for `resume`.
+ */
+export function deferredRecoveryEnv(contender: Contender): Record<string, string> {
+  if ("dbos" in contender.target) return { BENCH_DBOS_EXECUTOR: "bench-replay" };
+  if ("workflow" in contender.target) return { BENCH_DEFER_RECOVERY: "1" };
+  return {};
+}
 
 export class RunningContender {
   readonly contender: Contender;
   readonly process: ServiceProcess;
   private readonly systems: Systems;
   private readonly url: string;
+  private readonly env: Record<string, string>;
 
   private constructor(
     contender: Contender,
     process: ServiceProcess,
     systems: Systems,
     url: string,
+    env: Record<string, string>,
   ) {
     this.contender = contender;
     this.process = process;
     this.systems = systems;
     this.url = url;
+    this.env = env;
   }
 
   static async start(
@@ -47,23 +71,20 @@ export class RunningContender {
     env: Record<string, string> = {},
   ): Promise<RunningContender> {
     const { target } = contender;
-    const dbosEnv: Record<string, string> = {};
-    if ("dbos" in target) {
-      if (systems.postgres === undefined) throw new Error(`${contender.id} needs Postgres`);
-      dbosEnv.DBOS_SYSTEM_DATABASE_URL = systems.postgres.url(dbosDatabase(contender));
-    }
+    const storeEnv = await systemEnv(contender, systems);
     const process = await ServiceProcess.start(contender.module, {
       guardNetwork: false,
-      env: { RESTATE_LOGGING: "WARN", ...dbosEnv, ...env },
+      env: { RESTATE_LOGGING: "WARN", ...storeEnv, ...env },
       ...("service" in target ? {} : { entry: plainEntry }),
     });
     if ("service" in target) {
       await systems.restate.register(process.url);
       const url = `${systems.restate.ingressUrl}/${target.service}/run`;
-      return new RunningContender(contender, process, systems, url);
+      return new RunningContender(contender, process, systems, url, storeEnv);
     }
-    const handler = "plain" in target ? target.plain : target.dbos;
-    return new RunningContender(contender, process, systems, `${process.url}/${handler}`);
+    const handler = "plain" in target ? target.plain : "dbos" in target ? target.dbos : "run";
+    const url = `${process.url}/${handler}`;
+    return new RunningContender(contender, process, systems, url, storeEnv);
   }
 
   /** Runs one agent to completion; fails unless it made every step. */
@@ -71,60 +92,65 @@ export class RunningContender {
     this.checkSteps(input, await this.post(this.url, input));
   }
 
-  /** Starts one agent without waiting for it; returns its invocation or workflow id. */
+  /** Starts one agent without waiting for it; returns its invocation, workflow or run id. */
   async send(input: AgentInput): Promise<string> {
     const { target } = this.contender;
     if ("service" in target) return this.systems.restate.send(`${target.service}/run`, input);
-    if ("dbos" in target) {
-      const id = randomUUID();
-      const body = { workflow: target.dbos, id, input };
-      await this.post(`${this.process.url}/start`, body);
-      return id;
-    }
-    throw new Error(`${this.contender.id} is not durable`);
+    if ("plain" in target) throw new Error(`${this.contender.id} is not durable`);
+    const workflow = "dbos" in target ? target.dbos : undefined;
+    return JSON.parse(await this.post(`${this.process.url}/start`, { workflow, input })) as string;
   }
 
   /** Waits for an agent started with `send`; fails unless it made every step. */
   async attach(id: string, input: AgentInput): Promise<void> {
     const { target } = this.contender;
-    if ("service" in target) {
-      this.checkSteps(input, await this.systems.restate.attach(id, 60_000));
-    } else if ("dbos" in target) {
-      this.checkSteps(input, await this.post(`${this.process.url}/result`, { id }));
-    } else throw new Error(`${this.contender.id} is not durable`);
+    if ("plain" in target) throw new Error(`${this.contender.id} is not durable`);
+    const result =
+      "service" in target
+        ? await this.systems.restate.attach(id, 60_000)
+        : await this.post(`${this.process.url}/result`, { id });
+    this.checkSteps(input, result);
   }
 
-  /** DBOS only: resumes a workflow (`DBOS.resumeWorkflow`), as recovery would. */
+  /** DBOS and Vercel Workflow: resumes a crashed agent held back by `deferredRecoveryEnv`. */
   async resume(id: string): Promise<void> {
-    await this.post(`${this.process.url}/resume`, { id });
+    if (!("service" in this.contender.target)) {
+      await this.post(`${this.process.url}/resume`, { id });
+    }
   }
 
   /**
    * Bytes the system stored for the agent `id`. Restate: the `sys_journal` entry sizes (input,
    * every step, output). DBOS: each `operation_outputs` row's serialised output (or error) and
    * step name, before Postgres's TOAST compression, plus the workflow's input and output in
-   * `workflow_status` (row headers, ids and timestamps are counted on neither side).
+   * `workflow_status` (row headers, ids and timestamps are counted on neither side). Vercel
+   * Workflow: the local world's files of the run (its run record, events and steps).
    */
   async storedBytes(id: string): Promise<number> {
     const { target } = this.contender;
+    const { restate, postgres } = this.systems;
+    const workflowData = this.env.BENCH_WORKFLOW_DATA;
     if ("service" in target) {
-      const [sum] = await this.systems.restate.query<{ bytes: number }>(
+      const [sum] = await restate.query<{ bytes: number }>(
         `SELECT SUM(raw_length) AS bytes FROM sys_journal WHERE id = '${id}'`,
       );
       return Number(sum?.bytes);
     }
-    const { postgres } = this.systems;
-    if (postgres === undefined || !("dbos" in target)) {
+    if ("workflow" in target && workflowData !== undefined) {
+      return workflowRunBytes(workflowData, id);
+    }
+    if (!("dbos" in target) || postgres === undefined) {
       throw new Error(`${this.contender.id} stores nothing`);
     }
     const length = (column: string) => `COALESCE(octet_length(${column}), 0)`;
+    const database = dbosDatabase(this.contender);
     const [[steps] = [], [workflow] = []] = await Promise.all([
       postgres.query(
-        dbosDatabase(this.contender),
+        database,
         `SELECT SUM(${length("output")} + ${length("error")} + ${length("function_name")}) FROM dbos.operation_outputs WHERE workflow_uuid = '${id}'`,
       ),
       postgres.query(
-        dbosDatabase(this.contender),
+        database,
         `SELECT ${length("inputs")} + ${length("output")} FROM dbos.workflow_status WHERE workflow_uuid = '${id}'`,
       ),
     ]);
@@ -157,4 +183,18 @@ export class RunningContender {
       );
     }
   }
+}
+
+async function systemEnv(contender: Contender, systems: Systems): Promise<Record<string, string>> {
+  const { target } = contender;
+  if ("dbos" in target) {
+    if (systems.postgres === undefined) throw new Error(`${contender.id} needs Postgres`);
+    return { DBOS_SYSTEM_DATABASE_URL: systems.postgres.url(dbosDatabase(contender)) };
+  }
+  if ("workflow" in target) {
+    if (systems.workflowData === undefined) throw new Error(`${contender.id} needs a data dir`);
+    const dir = await mkdtemp(join(systems.workflowData, `${contender.id}-`));
+    return { BENCH_WORKFLOW_DATA: dir };
+  }
+  return {};
 }

@@ -6,8 +6,11 @@
  * `BENCH_HOLD_AT_STEP=k` (1-based) makes the model hang at step k, so the replay figure can kill the
  * process there. `BENCH_TRACE_CALLS` logs every model and tool call (`model-call k`, `tool-call k`),
  * so the recovery figure can count them.
+ *
+ * No Node module imports and no `process` at module scope: the Vercel Workflow contender's
+ * workflow bundle includes this file, and its sandbox has neither (the functions only run in
+ * steps, where both exist).
  */
-import { setTimeout as sleep } from "node:timers/promises";
 
 export interface AgentInput {
   steps: number;
@@ -21,17 +24,17 @@ export interface StepResult {
   usage: { inputTokens: number; outputTokens: number };
 }
 
-const holdAt = Number(process.env.BENCH_HOLD_AT_STEP ?? 0);
-const traceCalls = Boolean(process.env.BENCH_TRACE_CALLS);
+const env = (name: string) => globalThis.process?.env[name];
+const traceCalls = () => Boolean(env("BENCH_TRACE_CALLS"));
 
 /** What the model decides at step `k` (0-based), after `latencyMs`. */
 export async function scriptedStep(k: number, latencyMs: number): Promise<StepResult> {
-  if (traceCalls) console.log(`model-call ${k}`);
-  if (k + 1 === holdAt) {
-    console.log(`holding at step ${holdAt}`);
+  if (traceCalls()) console.log(`model-call ${k}`);
+  if (k + 1 === Number(env("BENCH_HOLD_AT_STEP") ?? 0)) {
+    console.log(`holding at step ${k + 1}`);
     await new Promise(() => {});
   }
-  if (latencyMs > 0) await sleep(latencyMs);
+  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
   return {
     toolCallId: `call_${k}_${"x".repeat(16)}`,
     toolName: "lookup",
@@ -42,11 +45,11 @@ export async function scriptedStep(k: number, latencyMs: number): Promise<StepRe
 
 /** The tool's work: a small record, as a real lookup would return. */
 export function lookup(step: number) {
-  if (traceCalls) console.log(`tool-call ${step}`);
+  if (traceCalls()) console.log(`tool-call ${step}`);
   return { step, value: `record ${step}`, source: "bench" };
 }
 
 /** Logged at handler entry when BENCH_TRACE_ATTEMPTS is set: the replay figure times attempts. */
 export function traceAttemptStart(invocationId: string): void {
-  if (process.env.BENCH_TRACE_ATTEMPTS) console.log(`attempt-start ${invocationId} ${Date.now()}`);
+  if (env("BENCH_TRACE_ATTEMPTS")) console.log(`attempt-start ${invocationId} ${Date.now()}`);
 }

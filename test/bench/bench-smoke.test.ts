@@ -40,6 +40,7 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
       "agents-durable",
       "dbos-generate",
       "dbos-stream",
+      "vercel-workflow",
     ];
     expect(results.meta.leftOut).toEqual([]);
     expect(ids).toEqual(expect.arrayContaining([...durable, "plain-generate", "agents-plain"]));
@@ -65,6 +66,7 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(markdown).toContain("## Targets");
     expect(markdown).toContain("### `ours-generate` against `dbos-generate`");
     expect(markdown).toContain("### `ours-stream` against `dbos-stream`");
+    expect(markdown).toContain("### `ours-stream` against `vercel-workflow`");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -51,8 +51,8 @@ type Workflow = keyof typeof workflows;
 export const handlers = {
   generate: (input: AgentInput) => generateWorkflow(input),
   stream: (input: AgentInput) => streamWorkflow(input),
-  start: async ({ workflow, id, input }: { workflow: Workflow; id: string; input: AgentInput }) =>
-    (await DBOS.startWorkflow(workflows[workflow], { workflowID: id })(input)).workflowID,
+  start: async ({ workflow, input }: { workflow: Workflow; input: AgentInput }) =>
+    (await DBOS.startWorkflow(workflows[workflow])(input)).workflowID,
   result: ({ id }: { id: string }) =>
     DBOS.retrieveWorkflow<number>(id).getResult({ pollingIntervalMs: 5 }),
   resume: async ({ id }: { id: string }) => (await DBOS.resumeWorkflow(id)).workflowID,
