@@ -156,25 +156,3 @@ export class Postgres {
     throw new Error(`postgres did not become ready:\n${this.log.join("")}`);
   }
 }
-
-/**
- * The requested contenders that can run here: the Postgres ones only when its binaries are found.
- * The others are returned as left out, with the reason and how to add them — never dropped
- * silently; asking for them by name (`--only`) where they cannot run is an error.
- */
-export async function withPostgresIfNeeded<C extends { id: string }>(
-  requested: C[],
-  needsPostgres: (c: C) => boolean,
-  namedExplicitly: boolean,
-): Promise<{ chosen: C[]; leftOut: { id: string; reason: string }[]; bin?: string }> {
-  const wanting = requested.filter(needsPostgres);
-  if (wanting.length === 0) return { chosen: requested, leftOut: [] };
-  const bin = await findPostgresBin();
-  if (bin !== undefined) return { chosen: requested, leftOut: [], bin };
-  const reason = `no Postgres server binaries (initdb, postgres, psql, pg_isready) in /usr/lib/postgresql/*/bin or on PATH; to add ${wanting.length > 1 ? "them" : "it"}, ${POSTGRES_HINT}`;
-  if (namedExplicitly) throw new Error(`${wanting.map((c) => c.id).join(", ")}: ${reason}`);
-  return {
-    chosen: requested.filter((c) => !needsPostgres(c)),
-    leftOut: wanting.map((c) => ({ id: c.id, reason })),
-  };
-}

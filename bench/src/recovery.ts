@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Contender } from "./contender-list.ts";
 import { KILL_AT_STEP, REPLAY_STEPS } from "./replay.ts";
-import { RunningContender, type Systems } from "./running-contender.ts";
+import { crashFigureEnv, RunningContender, type Systems } from "./running-contender.ts";
 
 export interface RecoveryRun {
   /** SIGKILL → the restarted process is ready (listening; for DBOS, launched). */
@@ -44,6 +44,7 @@ export async function recoveryRun(contender: Contender, systems: Systems): Promi
   const input = { steps: REPLAY_STEPS, latencyMs: 0 };
   const held = KILL_AT_STEP - 1;
   const running = await RunningContender.start(contender, systems, {
+    ...crashFigureEnv(contender),
     BENCH_TRACE_CALLS: "1",
     BENCH_HOLD_AT_STEP: String(KILL_AT_STEP),
   });

@@ -6,29 +6,20 @@
  * compete for the cores. Then stored bytes and peak RSS, the replay figure in fresh processes,
  * and the kill → result figure against a restate-server with default settings.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
-import {
-  type Contender,
-  contenders,
-  isDurable,
-  needsPostgres,
-  needsWorkflowBundle,
-} from "./contender-list.ts";
+import { type Contender, contenders, isDurable } from "./contender-list.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
-import { Postgres, withPostgresIfNeeded } from "./postgres.ts";
 import { recoveryRun } from "./recovery.ts";
 import { RETRY_INTERVAL, replayTiming } from "./replay.ts";
 import type { BenchResults } from "./results.ts";
 import { RunningContender, type Systems } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
+import { openStores } from "./stores.ts";
 import { checkTargets } from "./targets.ts";
-import { buildWorkflowBundle } from "./workflow/workflow-bundle.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
 
@@ -47,23 +38,14 @@ export async function runBench(
     rss: [],
   };
   const requested = contenders.filter((c) => only === undefined || only.has(c.id));
-  const { chosen, leftOut, bin } = await withPostgresIfNeeded(
-    requested,
-    needsPostgres,
-    only !== undefined,
-  );
+  const stores = await openStores(requested, only !== undefined);
+  const { chosen, leftOut } = stores;
   for (const { id, reason } of leftOut) log(`LEFT OUT ${id}: ${reason}`);
-  const workflow = chosen.some(needsWorkflowBundle);
-  if (workflow) await buildWorkflowBundle();
-  const workflowData = workflow ? await mkdtemp(join(tmpdir(), "bench-workflow-")) : undefined;
-  const postgres = bin === undefined ? undefined : await Postgres.start(bin);
-  const postgresVersion = await postgres?.version();
-  const stores = { ...(postgres ? { postgres } : {}), ...(workflowData ? { workflowData } : {}) };
   try {
     const restate = await RestateServer.start({
       env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
     });
-    const systems: Systems = { restate, ...stores };
+    const systems: Systems = { restate, ...stores.systems };
     try {
       const running: RunningContender[] = [];
       try {
@@ -83,10 +65,9 @@ export async function runBench(
     } finally {
       await restate.stop();
     }
-    await measureRecovery(chosen.filter(isDurable), stores, plan, figures, log);
+    await measureRecovery(chosen.filter(isDurable), stores.systems, plan, figures, log);
   } finally {
-    await postgres?.stop();
-    if (workflowData) await rm(workflowData, { recursive: true, force: true });
+    await stores.close();
   }
   const results: BenchResults = {
     meta: {
@@ -104,7 +85,7 @@ export async function runBench(
         ...(floor ? { floor } : {}),
       })),
       leftOut,
-      ...(postgresVersion ? { postgres: postgresVersion } : {}),
+      ...(stores.postgresVersion ? { postgres: stores.postgresVersion } : {}),
     },
     ...figures,
     targets: [],

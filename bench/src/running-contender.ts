@@ -44,6 +44,18 @@ export function deferredRecoveryEnv(contender: Contender): Record<string, string
   return {};
 }
 
+/**
+ * Settings of the crash figures. The Workflow SDK stamps a step it runs inline with the queue
+ * message that owns it, and a later delivery that finds the step still owned defers it for the
+ * rest of an 860 s lease (`WORKFLOW_INLINE_OWNERSHIP_LEASE_SECONDS`, sized for Vercel's function
+ * time limit); the local world's recovery after a crash is such a delivery. With the default, a
+ * crashed run was seen to stall for minutes (not every time), so the crash figures lower the lease
+ * to 1 s: Vercel Workflow's crash figures are its best case.
+ */
+export function crashFigureEnv(contender: Contender): Record<string, string> {
+  return "workflow" in contender.target ? { WORKFLOW_INLINE_OWNERSHIP_LEASE_SECONDS: "1" } : {};
+}
+
 export class RunningContender {
   readonly contender: Contender;
   readonly process: ServiceProcess;
@@ -108,14 +120,31 @@ export class RunningContender {
     const result =
       "service" in target
         ? await this.systems.restate.attach(id, 60_000)
-        : await this.post(`${this.process.url}/result`, { id });
+        : await this.post(`${this.process.url}/result`, { id }, 120_000);
     this.checkSteps(input, result);
   }
 
-  /** DBOS and Vercel Workflow: resumes a crashed agent held back by `deferredRecoveryEnv`. */
+  /**
+   * Resumes a crashed agent whose recovery was held back: Restate's resume API retries the
+   * backing-off invocation at once; DBOS and Vercel Workflow (`deferredRecoveryEnv`) through
+   * their entry's `resume`.
+   */
   async resume(id: string): Promise<void> {
     if (!("service" in this.contender.target)) {
       await this.post(`${this.process.url}/resume`, { id });
+      return;
+    }
+    const { restate } = this.systems;
+    const deadline = Date.now() + 10_000;
+    while ((await restate.invocation(id))?.status !== "backing-off") {
+      if (Date.now() > deadline) throw new Error(`${this.contender.id}: ${id} is not backing off`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const response = await fetch(`${restate.adminUrl}/invocations/${id}/resume`, {
+      method: "PATCH",
+    });
+    if (!response.ok) {
+      throw new Error(`resuming ${id} failed (${response.status}): ${await response.text()}`);
     }
   }
 
@@ -161,11 +190,16 @@ export class RunningContender {
     return this.process.stop();
   }
 
-  private async post(url: string, body: unknown): Promise<string> {
+  private async post(url: string, body: unknown, timeoutMs?: number): Promise<string> {
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
+      ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+    }).catch((error: Error) => {
+      throw new Error(
+        `${this.contender.id}: ${url} failed: ${error.message}\n${this.process.output().slice(-2000)}`,
+      );
     });
     const text = await response.text();
     if (!response.ok) {
