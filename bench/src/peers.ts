@@ -65,7 +65,9 @@ function rows(results: BenchResults, ours: string, peer: string): PeerRow[] {
       better: "lower",
     });
   }
+  // A stalled round has no time; the report says how many stalled.
   for (const [a, b] of both(results.replay, (x, y) => x.latencyMs === y.latencyMs)) {
+    if (a.replayMs === undefined || b.replayMs === undefined) continue;
     out.push({
       figure: `resumed attempt after a crash ms, ${a.latencyMs} ms model`,
       ours: a.replayMs.median,
@@ -74,8 +76,9 @@ function rows(results: BenchResults, ours: string, peer: string): PeerRow[] {
     });
   }
   for (const [a, b] of both(results.recovery, () => true)) {
+    if (a.killToResultMs === undefined || b.killToResultMs === undefined) continue;
     out.push({
-      figure: "kill → result ms (default settings)",
+      figure: "kill → result ms (default settings; finished rounds)",
       ours: a.killToResultMs.median,
       peer: b.killToResultMs.median,
       better: "lower",

@@ -16,14 +16,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Contender } from "./contender-list.ts";
 import {
-  crashFigureEnv,
   deferredRecoveryEnv,
   RunningContender,
+  StalledError,
   type Systems,
 } from "./running-contender.ts";
 
 export const REPLAY_STEPS = 20;
 export const KILL_AT_STEP = 19;
+/** How long the crash figures wait for a crashed agent's result before calling it stalled. */
+export const CRASH_WAIT_MS = 20_000;
 /**
  * Restate's first retry after a failed attempt comes this late (restate-server setting), longer
  * than any warm-up; the replay figure resumes the attempt explicitly.
@@ -32,7 +34,8 @@ export const RETRY_INTERVAL = "1m";
 
 export interface ReplayTiming {
   firstRunMs: number[];
-  replayMs: number;
+  /** Undefined when the resumed agent had not finished `CRASH_WAIT_MS` after the resume. */
+  replayMs?: number;
 }
 
 export async function replayTiming(
@@ -43,7 +46,6 @@ export async function replayTiming(
 ): Promise<ReplayTiming> {
   const input = { steps: REPLAY_STEPS, latencyMs };
   const running = await RunningContender.start(contender, systems, {
-    ...crashFigureEnv(contender),
     BENCH_TRACE_ATTEMPTS: "1",
     BENCH_HOLD_AT_STEP: String(KILL_AT_STEP),
   });
@@ -51,8 +53,8 @@ export async function replayTiming(
     [...running.process.output().matchAll(new RegExp(`attempt-start ${id} (\\d+)`, "g"))].map((m) =>
       Number(m[1]),
     );
-  const timedRun = async (id: string) => {
-    await running.attach(id, input);
+  const timedRun = async (id: string, timeoutMs?: number) => {
+    await running.attach(id, input, timeoutMs);
     const start = attemptStarts(id).at(-1);
     if (start === undefined) throw new Error(`${contender.id}: no attempt of ${id} was traced`);
     return Date.now() - start;
@@ -71,7 +73,12 @@ export async function replayTiming(
       throw new Error(`${contender.id}: the killed agent resumed during the warm-up`);
     }
     await running.resume(killed);
-    return { firstRunMs, replayMs: await timedRun(killed) };
+    try {
+      return { firstRunMs, replayMs: await timedRun(killed, CRASH_WAIT_MS) };
+    } catch (error) {
+      if (error instanceof StalledError) return { firstRunMs };
+      throw error;
+    }
   } finally {
     await running.stop();
   }

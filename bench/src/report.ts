@@ -3,11 +3,20 @@
  * is a median with its min–max over the repetitions.
  */
 import { comparePeers, ratioRange } from "./peers.ts";
+import { CRASH_WAIT_MS } from "./replay.ts";
 import type { BenchResults } from "./results.ts";
 import type { Spread } from "./stats.ts";
 import { floorPerStep } from "./targets.ts";
 
 const ms = (s: Spread) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+/** A crash figure: the finished rounds' times, and how many rounds never finished. */
+const finishedMs = (s: Spread | undefined, stalled: number) =>
+  [
+    s === undefined ? "" : ms(s),
+    stalled > 0 ? `**${stalled} round(s) not finished in ${CRASH_WAIT_MS / 1000} s**` : "",
+  ]
+    .filter((part) => part !== "")
+    .join("; ");
 const rate = (s: Spread) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 
 function table(header: string[], rows: string[][]): string {
@@ -152,7 +161,7 @@ function recoveryTable(results: BenchResults): string {
     results.recovery.map((r) => [
       r.contender,
       ms(r.restartMs),
-      ms(r.killToResultMs),
+      finishedMs(r.killToResultMs, r.stalledRounds),
       `${r.modelCalls.beforeCrash} / ${r.modelCalls.afterCrash}`,
       `${r.toolCalls.beforeCrash} / ${r.toolCalls.afterCrash}`,
     ]),
@@ -229,8 +238,8 @@ export function markdownReport(results: BenchResults): string {
         r.contender,
         `${r.latencyMs} ms`,
         ms(r.firstRunMs),
-        ms(r.replayMs),
-        `${(r.ratio * 100).toFixed(0)} %`,
+        finishedMs(r.replayMs, r.stalledRounds),
+        r.ratio === undefined ? "" : `${(r.ratio * 100).toFixed(0)} %`,
       ]),
     ),
     "",

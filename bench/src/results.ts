@@ -31,17 +31,22 @@ export interface ReplayFigure {
   contender: string;
   latencyMs: number;
   firstRunMs: Spread;
-  replayMs: Spread;
+  /** Over the rounds whose resumed agent finished; absent when none did. */
+  replayMs?: Spread;
   /** Median replay ÷ median first run. */
-  ratio: number;
+  ratio?: number;
+  /** Rounds whose resumed agent had not finished 20 s after the resume. */
+  stalledRounds: number;
 }
 
 export interface RecoveryFigure {
   contender: string;
   /** SIGKILL → the restarted process is ready, ms. */
   restartMs: Spread;
-  /** SIGKILL → the client has the result, ms. */
-  killToResultMs: Spread;
+  /** SIGKILL → the client has the result, ms, over the rounds that finished; absent when none did. */
+  killToResultMs?: Spread;
+  /** Rounds whose agent had not finished 20 s after the kill. */
+  stalledRounds: number;
   /** Per crashed agent (the same in every round, or the run fails). */
   modelCalls: { beforeCrash: number; afterCrash: number };
   toolCalls: { beforeCrash: number; afterCrash: number };

@@ -172,17 +172,28 @@ async function measureReplay(
   for (const latencyMs of plan.replay.latencies) {
     const first: number[] = [];
     const replay: number[] = [];
+    let stalledRounds = 0;
     for (let r = 0; r < plan.replay.rounds; r++) {
       const timing = await replayTiming(contender, systems, latencyMs, plan.replay);
       first.push(...timing.firstRunMs);
-      replay.push(timing.replayMs);
+      if (timing.replayMs === undefined) stalledRounds++;
+      else replay.push(timing.replayMs);
     }
     const firstRunMs = spread(first);
-    const replayMs = spread(replay);
-    const ratio = replayMs.median / firstRunMs.median;
-    figures.replay.push({ contender: contender.id, latencyMs, firstRunMs, replayMs, ratio });
+    const replayMs = replay.length > 0 ? spread(replay) : undefined;
+    const ratio = replayMs === undefined ? undefined : replayMs.median / firstRunMs.median;
+    figures.replay.push({
+      contender: contender.id,
+      latencyMs,
+      firstRunMs,
+      ...(replayMs ? { replayMs } : {}),
+      ...(ratio === undefined ? {} : { ratio }),
+      stalledRounds,
+    });
+    const resumed = replayMs === undefined ? "never finished" : `${replayMs.median} ms`;
+    const stalled = stalledRounds > 0 ? ` (${stalledRounds} round(s) stalled)` : "";
     log(
-      `replay, ${contender.id}, ${latencyMs} ms model latency: ${replayMs.median} ms vs first run ${firstRunMs.median} ms`,
+      `replay, ${contender.id}, ${latencyMs} ms model latency: ${resumed} vs first run ${firstRunMs.median} ms${stalled}`,
     );
   }
 }
@@ -203,17 +214,24 @@ async function measureRecovery(
       const runs = [];
       for (let r = 0; r < plan.recoveryRounds; r++)
         runs.push(await recoveryRun(contender, systems));
-      const [first] = runs;
-      if (first === undefined) continue;
-      const killToResultMs = spread(runs.map((run) => run.killToResultMs));
+      const finished = runs.flatMap((run) =>
+        run.killToResultMs === undefined ? [] : [run.killToResultMs],
+      );
+      const counted = runs.find((run) => run.killToResultMs !== undefined) ?? runs[0];
+      if (counted === undefined) continue;
+      const killToResultMs = finished.length > 0 ? spread(finished) : undefined;
+      const stalledRounds = runs.length - finished.length;
       figures.recovery.push({
         contender: contender.id,
         restartMs: spread(runs.map((run) => run.restartMs)),
-        killToResultMs,
-        modelCalls: first.modelCalls,
-        toolCalls: first.toolCalls,
+        ...(killToResultMs ? { killToResultMs } : {}),
+        stalledRounds,
+        modelCalls: counted.modelCalls,
+        toolCalls: counted.toolCalls,
       });
-      log(`recovery, ${contender.id}: kill → result ${killToResultMs.median.toFixed(0)} ms`);
+      const result = killToResultMs ? `${killToResultMs.median.toFixed(0)} ms` : "never finished";
+      const stalled = stalledRounds > 0 ? ` (${stalledRounds} round(s) stalled)` : "";
+      log(`recovery, ${contender.id}: kill → result ${result}${stalled}`);
     }
   } finally {
     await restate.stop();

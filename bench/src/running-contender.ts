@@ -44,17 +44,8 @@ export function deferredRecoveryEnv(contender: Contender): Record<string, string
   return {};
 }
 
-/**
- * Settings of the crash figures. The Workflow SDK stamps a step it runs inline with the queue
- * message that owns it, and a later delivery that finds the step still owned defers it for the
- * rest of an 860 s lease (`WORKFLOW_INLINE_OWNERSHIP_LEASE_SECONDS`, sized for Vercel's function
- * time limit); the local world's recovery after a crash is such a delivery. With the default, a
- * crashed run was seen to stall for minutes (not every time), so the crash figures lower the lease
- * to 1 s: Vercel Workflow's crash figures are its best case.
- */
-export function crashFigureEnv(contender: Contender): Record<string, string> {
-  return "workflow" in contender.target ? { WORKFLOW_INLINE_OWNERSHIP_LEASE_SECONDS: "1" } : {};
-}
+/** A wait for an agent's result ran out: the system did not finish it (crash figures record it). */
+export class StalledError extends Error {}
 
 export class RunningContender {
   readonly contender: Contender;
@@ -113,14 +104,17 @@ export class RunningContender {
     return JSON.parse(await this.post(`${this.process.url}/start`, { workflow, input })) as string;
   }
 
-  /** Waits for an agent started with `send`; fails unless it made every step. */
-  async attach(id: string, input: AgentInput): Promise<void> {
+  /**
+   * Waits for an agent started with `send`; fails unless it made every step, and with a
+   * `StalledError` when DBOS or Vercel Workflow has not finished it within `timeoutMs`.
+   */
+  async attach(id: string, input: AgentInput, timeoutMs = 120_000): Promise<void> {
     const { target } = this.contender;
     if ("plain" in target) throw new Error(`${this.contender.id} is not durable`);
     const result =
       "service" in target
-        ? await this.systems.restate.attach(id, 60_000)
-        : await this.post(`${this.process.url}/result`, { id }, 120_000);
+        ? await this.systems.restate.attach(id, timeoutMs)
+        : await this.post(`${this.process.url}/result`, { id }, timeoutMs);
     this.checkSteps(input, result);
   }
 
@@ -197,6 +191,9 @@ export class RunningContender {
       body: JSON.stringify(body),
       ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
     }).catch((error: Error) => {
+      if (error.name === "TimeoutError") {
+        throw new StalledError(`${this.contender.id}: no result from ${url} in ${timeoutMs} ms`);
+      }
       throw new Error(
         `${this.contender.id}: ${url} failed: ${error.message}\n${this.process.output().slice(-2000)}`,
       );

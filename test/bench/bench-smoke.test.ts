@@ -55,10 +55,21 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     }
     expect(results.journal.map((j) => j.contender).sort()).toEqual([...durable].sort());
     expect(results.replay.map((r) => r.contender).sort()).toEqual([...durable].sort());
-    for (const r of results.replay) expect(r.replayMs.median).toBeGreaterThan(0);
     expect(results.recovery.map((r) => r.contender).sort()).toEqual([...durable].sort());
+    // Vercel Workflow's local world at times never finishes a crashed run; the bench records
+    // that as a stalled round. Every other contender must recover every time.
+    const mayStall = (id: string) => id === "vercel-workflow";
+    for (const r of results.replay) {
+      if (mayStall(r.contender) && r.stalledRounds > 0) continue;
+      expect(r.stalledRounds).toBe(0);
+      expect(r.replayMs?.median).toBeGreaterThan(0);
+    }
     for (const r of results.recovery) {
-      expect(r.killToResultMs.median).toBeGreaterThan(0);
+      expect(r.modelCalls.beforeCrash).toBe(19);
+      expect(r.toolCalls.beforeCrash).toBe(18);
+      if (mayStall(r.contender) && r.stalledRounds > 0) continue;
+      expect(r.stalledRounds).toBe(0);
+      expect(r.killToResultMs?.median).toBeGreaterThan(0);
       expect(r.modelCalls).toEqual({ beforeCrash: 19, afterCrash: 2 });
       expect(r.toolCalls).toEqual({ beforeCrash: 18, afterCrash: 2 });
     }
