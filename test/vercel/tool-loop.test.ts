@@ -155,7 +155,7 @@ describe("@restate-ai/vercel-middleware", () => {
       expect(invocation?.completion_result).toBe("success");
       const runs = (await suite.restate.journal(id))
         .filter(
-          (entry) => entry.entry_type === "Command: Run" && !entry.name.startsWith("generate"),
+          (entry) => entry.entry_type === "Command: Run" && !entry.name.startsWith("calling "),
         )
         .map((entry) => entry.name);
       expect(runs).toEqual([

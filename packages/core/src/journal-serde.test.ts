@@ -27,4 +27,14 @@ describe("SuperJsonSerde", () => {
       json: { a: 1 },
     });
   });
+
+  it("reads entries that Restate's default JSON serde wrote as plain JSON", () => {
+    const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const embedding = { embeddings: [[0.1, 0.2]], usage: { tokens: 3 }, warnings: [] };
+    expect(superJson.deserialize(encode(embedding))).toEqual(embedding);
+    expect(superJson.deserialize(encode([1, 2]))).toEqual([1, 2]);
+    expect(superJson.deserialize(encode("text"))).toBe("text");
+    expect(superJson.deserialize(new Uint8Array())).toBeUndefined();
+    expect(superJson.deserialize(superJson.serialize(undefined))).toBeUndefined();
+  });
 });

@@ -5,6 +5,9 @@
  * `undefined` usage fields would be flattened by `JSON.stringify` and come back as different
  * values on replay. SuperJSON records their types next to the JSON, so a replayed result is
  * structurally identical to the live one.
+ *
+ * Entries written by Restate's default JSON serde (e.g. the reference package's embeddings) are
+ * read as the plain JSON they are: a SuperJSON entry is always an envelope `{ json, meta? }`.
  */
 import type { Serde } from "@restatedev/restate-sdk";
 import { SuperJSON } from "superjson";
@@ -26,8 +29,16 @@ export class SuperJsonSerde<T> implements Serde<T> {
   }
 
   deserialize(data: Uint8Array): T {
-    return codec.parse<T>(decoder.decode(data));
+    if (data.length === 0) return undefined as T;
+    const parsed: unknown = JSON.parse(decoder.decode(data));
+    return isEnvelope(parsed) ? codec.deserialize<T>(parsed) : (parsed as T);
   }
+}
+
+function isEnvelope(value: unknown): value is Parameters<typeof codec.deserialize>[0] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.includes("json") && keys.every((key) => key === "json" || key === "meta");
 }
 
 /** Shared {@link SuperJsonSerde} instance, e.g. for `ctx.run(name, fn, { serde: superJson })`. */

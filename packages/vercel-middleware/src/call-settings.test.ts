@@ -12,6 +12,7 @@ describe("resolveCallSettings", () => {
       },
       journalBodies: false,
       nonRetryableIsTerminal: true,
+      names: expect.objectContaining({ generate: expect.any(Function) }),
     });
   });
 
@@ -32,5 +33,19 @@ describe("resolveCallSettings", () => {
     expect(serde?.deserialize(serde.serialize(result))).toEqual(result);
     expect(() => serde?.serialize({ text: "x".repeat(300) })).toThrow(/maxJournalEntryBytes/);
     expect(() => resolveCallSettings({ maxJournalEntryBytes: -1 })).toThrow(/positive integer/);
+  });
+
+  it("names entries as the reference package does, or as the 0.1 release did", () => {
+    const model = { provider: "openai.responses", modelId: "gpt-4o" };
+    const { names } = resolveCallSettings();
+    expect([names.generate(model), names.stream(model), names.embed(model)]).toEqual([
+      "calling openai.responses",
+      "stream openai.responses/gpt-4o",
+      "embedding openai.responses",
+    ]);
+    const descriptive = resolveCallSettings({ entryNames: "descriptive" }).names;
+    expect(descriptive.generate(model)).toBe("generate openai.responses/gpt-4o");
+    expect(descriptive.embed(model)).toBe("embed openai.responses/gpt-4o");
+    expect(() => resolveCallSettings({ entryNames: "short" as never })).toThrow(/entryNames/);
   });
 });

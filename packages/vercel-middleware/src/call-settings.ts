@@ -4,6 +4,7 @@
  */
 import { boundedRetryPolicy, journalEntryLimit, limitedSerde, superJson } from "@restate-ai/core";
 import type { RunOptions, Serde } from "@restatedev/restate-sdk";
+import { type EntryNames, type JournalNames, journalNames } from "./entry-names.js";
 
 /**
  * Options of {@link durableCalls} and {@link durableEmbeds}: Restate's `RunOptions` for the
@@ -29,6 +30,14 @@ export interface DurableCallsOptions extends Omit<RunOptions<unknown>, "serde"> 
    * restate-server, which refuses messages above its `worker.invoker.message-size-limit`.
    */
   maxJournalEntryBytes?: number;
+  /**
+   * How journal entries are named. `"compatible"` (default): as `@restatedev/vercel-ai-middleware`
+   * 0.4.0 names them (`calling <provider>`, `embedding <provider>`, its MCP names), so invocations
+   * it journaled resume under this package. `"descriptive"`: the names of this package's 0.1
+   * release (`generate <provider>/<model>`, `embed …`, `mcp <client>: …`), for invocations that
+   * release journaled. Streams are `stream <provider>/<model>` under both.
+   */
+  entryNames?: EntryNames;
 }
 
 /** The resolved form of {@link DurableCallsOptions}. */
@@ -36,15 +45,24 @@ export interface CallSettings {
   runOptions: RunOptions<unknown>;
   journalBodies: boolean;
   nonRetryableIsTerminal: boolean;
+  names: JournalNames;
 }
 
 export function resolveCallSettings(options: DurableCallsOptions = {}): CallSettings {
-  const { journalBodies, nonRetryableIsTerminal, serde, maxJournalEntryBytes, ...retry } = options;
+  const {
+    journalBodies,
+    nonRetryableIsTerminal,
+    serde,
+    maxJournalEntryBytes,
+    entryNames,
+    ...retry
+  } = options;
   const limit = journalEntryLimit(maxJournalEntryBytes);
   return {
     runOptions: { ...boundedRetryPolicy(retry), serde: limitedSerde(serde ?? superJson, limit) },
     journalBodies: journalBodies ?? false,
     nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,
+    names: journalNames(entryNames),
   };
 }
 

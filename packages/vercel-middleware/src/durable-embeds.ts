@@ -30,7 +30,7 @@ export function durableEmbeds(
     wrapEmbed: ({ doEmbed, model }) => {
       const label = modelLabel(model);
       return ctx.run(
-        `embed ${label}`,
+        settings.names.embed(model),
         async () => {
           const result = await callModel(label, settings.nonRetryableIsTerminal, doEmbed);
           if (settings.journalBodies || result.response === undefined) return result;

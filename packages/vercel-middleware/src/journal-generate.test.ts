@@ -10,6 +10,7 @@ import { generateText, stepCountIs, tool, wrapLanguageModel } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import type { DurableCallsOptions } from "./call-settings.js";
 import { durableCalls } from "./durable-calls.js";
 
 /** Fails the first attempt of every invocation after its first model call, forcing a replay. */
@@ -19,7 +20,7 @@ let seen: { attempt: number; result: LanguageModelV4GenerateResult }[];
 
 const attempts = new Map<string, number>();
 
-function weatherAgent(ctx: restate.Context, journalBodies = false) {
+function weatherAgent(ctx: restate.Context, options: DurableCallsOptions = {}) {
   const attempt = (attempts.get(ctx.request().id) ?? 0) + 1;
   attempts.set(ctx.request().id, attempt);
   return async (prompt: string) => {
@@ -34,7 +35,7 @@ function weatherAgent(ctx: restate.Context, journalBodies = false) {
             return result;
           },
         },
-        durableCalls(ctx, { maxRetryAttempts: 3, journalBodies }),
+        durableCalls(ctx, { maxRetryAttempts: 3, ...options }),
       ],
     });
     const { text } = await generateText({
@@ -65,7 +66,10 @@ const agent = restate.service({
       handlerAttempts++;
       return weatherAgent(ctx)(prompt);
     },
-    runWithBodies: async (ctx: restate.Context, prompt: string) => weatherAgent(ctx, true)(prompt),
+    runWithBodies: async (ctx: restate.Context, prompt: string) =>
+      weatherAgent(ctx, { journalBodies: true })(prompt),
+    runDescriptive: async (ctx: restate.Context, prompt: string) =>
+      weatherAgent(ctx, { entryNames: "descriptive" })(prompt),
     sdkRetries: async (ctx: restate.Context, prompt: string) => {
       const { text } = await generateText({
         model: wrapLanguageModel({
@@ -111,9 +115,20 @@ describe("durableCalls: generate", () => {
     expect(model.doGenerateCalls).toHaveLength(2);
   });
 
-  it("journals each call under a readable name", async () => {
+  it("journals each call under the reference package's name", async () => {
     const id = await env.restate.send("generateAgent/run", "Weather in Detroit?");
     await env.restate.attach(id);
+    const runs = (await env.restate.journal(id)).filter((e) => e.entry_type === "Command: Run");
+    expect(runs.map((e) => e.name)).toEqual([
+      "calling mock-provider",
+      "get weather",
+      "calling mock-provider",
+    ]);
+  });
+
+  it("journals under the 0.1 release's names with entryNames: descriptive", async () => {
+    const id = await env.restate.send("generateAgent/runDescriptive", "Weather in Detroit?");
+    expect(await env.restate.attach(id)).toBe("It is sunny in Detroit.");
     const runs = (await env.restate.journal(id)).filter((e) => e.entry_type === "Command: Run");
     expect(runs.map((e) => e.name)).toEqual([
       "generate mock-provider/mock-model-id",
@@ -170,7 +185,7 @@ describe("durableCalls: generate", () => {
     const id = await env.restate.send("generateAgent/run", "Weather?");
     await env.restate.attach(id);
     const [firstCall] = (await env.restate.journal(id)).filter((e) =>
-      e.name.startsWith("generate"),
+      e.name.startsWith("calling "),
     );
     expect(firstCall?.result).toContain("getWeather");
     expect(firstCall?.result).toContain("x-request-id");
@@ -183,7 +198,7 @@ describe("durableCalls: generate", () => {
     const id = await env.restate.send("generateAgent/runWithBodies", "Weather?");
     await env.restate.attach(id);
     const [firstCall] = (await env.restate.journal(id)).filter((e) =>
-      e.name.startsWith("generate"),
+      e.name.startsWith("calling "),
     );
     expect(firstCall?.result).toContain("a very large request body");
     expect(firstCall?.result).toContain("a very large response body");

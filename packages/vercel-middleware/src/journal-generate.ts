@@ -26,7 +26,7 @@ export function journalGenerate(
     beforeModelCall(loop, params.prompt);
     const label = modelLabel(model);
     const result = await ctx.run(
-      `generate ${label}`,
+      settings.names.generate(model),
       async () => {
         const result = await callModel(label, settings.nonRetryableIsTerminal, doGenerate);
         return forJournal(result, settings.journalBodies);

@@ -64,7 +64,7 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
         return { parts: stream, meta: callMeta };
       },
       {
-        name: `stream ${label}`,
+        name: settings.names.stream(model),
         runOptions: settings.runOptions as RunOptions<JournaledStream<Part, CallMeta>>,
         holdFrom: (part) => ACTIONABLE.has(part.type),
         failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),

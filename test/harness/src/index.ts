@@ -12,6 +12,7 @@ export {
 export { type EmbeddingRequest, FakeOpenAI, type RecordedRequest } from "./fake-openai.ts";
 export { freePort } from "./free-port.ts";
 export { type RestateTestEnvironment, startRestateWith } from "./in-process.ts";
+export { FakeMcpServer } from "./mcp-server.ts";
 export {
   streamOf,
   textParts,
