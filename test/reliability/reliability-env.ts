@@ -25,7 +25,7 @@ export const variants: { sdk: Sdk; mode: Mode }[] = [
   { sdk: "agents", mode: "stream" },
 ];
 
-export const target = (sdk: Sdk, mode: Mode | "generateUnordered" = "generate") =>
+export const target = (sdk: Sdk, mode: Mode | "generatePlain" | "generateUnordered" = "generate") =>
   `${sdk === "vercel" ? "vercelAgent" : "agentsAgent"}/${mode}`;
 
 const agents = fileURLToPath(new URL("./services/reliability-agents.ts", import.meta.url));

@@ -44,7 +44,7 @@ export async function runTour(
   print(`→ ${answer}`);
   const denverJournal = await restate.journal(denver);
   print(
-    `  journal: ${countRuns(denverJournal, /^generate/)} LLM calls, ${countRuns(denverJournal, /get weather/)} weather step — the LLM was called once per step, the failing tool retried on its own`,
+    `  journal: ${countRuns(denverJournal, /^(calling|stream) /)} LLM calls, ${countRuns(denverJournal, /get weather/)} weather step — the LLM was called once per step, the failing tool retried on its own`,
   );
 
   step(3, "Crash and resume");
@@ -64,7 +64,7 @@ export async function runTour(
   const after = await restate.journal(trip);
   print("The journal after the restart (✓ = was already journaled before the crash):");
   printJournal(print, after, before.length);
-  const llmSteps = countRuns(after, /^generate/);
+  const llmSteps = countRuns(after, /^(calling|stream) /);
   const callsAfter = modelCalls() - callsBefore - callsAtCrash;
   const repeated = callsAtCrash + callsAfter - llmSteps;
   print(

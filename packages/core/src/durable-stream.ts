@@ -46,6 +46,8 @@ export interface DurableStreamOptions<T, M> {
    * throws, the caller's stream ends with that error instead.
    */
   inspect?: (parts: T[]) => void;
+  /** Called once the journal entry settled (journaled or failed), before held parts are released. */
+  onSettled?: () => void;
 }
 
 /** The caller's view of a durable stream. */
@@ -126,6 +128,7 @@ export function durableStream<T, M = undefined>(
 
   journaled.then(
     (entry) => {
+      options.onSettled?.();
       meta.resolve(entry.meta);
       try {
         options.inspect?.(entry.parts);
@@ -137,6 +140,7 @@ export function durableStream<T, M = undefined>(
       if (!consumerGone) sink.close();
     },
     (error: unknown) => {
+      options.onSettled?.();
       meta.reject(error);
       if (!consumerGone) sink.error(error);
     },

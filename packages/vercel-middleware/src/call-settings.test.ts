@@ -13,6 +13,7 @@ describe("resolveCallSettings", () => {
       journalBodies: false,
       nonRetryableIsTerminal: true,
       names: expect.objectContaining({ generate: expect.any(Function) }),
+      parallelToolCalls: "auto",
     });
   });
 
@@ -47,5 +48,8 @@ describe("resolveCallSettings", () => {
     expect(descriptive.generate(model)).toBe("generate openai.responses/gpt-4o");
     expect(descriptive.embed(model)).toBe("embed openai.responses/gpt-4o");
     expect(() => resolveCallSettings({ entryNames: "short" as never })).toThrow(/entryNames/);
+    expect(() => resolveCallSettings({ parallelToolCalls: "yes" as never })).toThrow(
+      /parallelToolCalls/,
+    );
   });
 });

@@ -3,8 +3,9 @@
  * core's bounded retry policy: a provider outage ends in a clear `TerminalError`).
  */
 import { boundedRetryPolicy, journalEntryLimit, limitedSerde, superJson } from "@restate-ai/core";
-import type { RunOptions, Serde } from "@restatedev/restate-sdk";
+import { type RunOptions, type Serde, TerminalError } from "@restatedev/restate-sdk";
 import { type EntryNames, type JournalNames, journalNames } from "./entry-names.js";
+import type { ParallelToolCalls } from "./loop-guard.js";
 
 /**
  * Options of {@link durableCalls} and {@link durableEmbeds}: Restate's `RunOptions` for the
@@ -38,6 +39,17 @@ export interface DurableCallsOptions extends Omit<RunOptions<unknown>, "serde"> 
    * release journaled. Streams are `stream <provider>/<model>` under both.
    */
   entryNames?: EntryNames;
+  /**
+   * Several tool calls in one response run concurrently in the AI SDK, and their Restate operations
+   * must reach the journal in the same order on every replay. `durableCalls` runs the AI SDK's
+   * executions of them one at a time, in the model's order, through the SDK's telemetry hooks.
+   * When this call's own `telemetry.integrations` replace those hooks and the tools are not
+   * wrapped with `durableTools`, `"auto"` (default) asks the provider for one tool call per
+   * response (OpenAI, Azure, Anthropic, Groq, Mistral, xAI) and fails a response with several
+   * with a `TerminalError` saying how to fix it. `"allow"`: the caller orders them itself (a
+   * manual loop with `RestatePromise.all`, or `toolCallConcurrency: 1`); nothing is changed.
+   */
+  parallelToolCalls?: ParallelToolCalls;
 }
 
 /** The resolved form of {@link DurableCallsOptions}. */
@@ -46,6 +58,7 @@ export interface CallSettings {
   journalBodies: boolean;
   nonRetryableIsTerminal: boolean;
   names: JournalNames;
+  parallelToolCalls: ParallelToolCalls;
 }
 
 export function resolveCallSettings(options: DurableCallsOptions = {}): CallSettings {
@@ -55,14 +68,25 @@ export function resolveCallSettings(options: DurableCallsOptions = {}): CallSett
     serde,
     maxJournalEntryBytes,
     entryNames,
+    parallelToolCalls,
     ...retry
   } = options;
+  if (
+    parallelToolCalls !== undefined &&
+    parallelToolCalls !== "auto" &&
+    parallelToolCalls !== "allow"
+  ) {
+    throw new TerminalError(
+      `parallelToolCalls must be "auto" or "allow", got ${JSON.stringify(parallelToolCalls)}`,
+    );
+  }
   const limit = journalEntryLimit(maxJournalEntryBytes);
   return {
     runOptions: { ...boundedRetryPolicy(retry), serde: limitedSerde(serde ?? superJson, limit) },
     journalBodies: journalBodies ?? false,
     nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,
     names: journalNames(entryNames),
+    parallelToolCalls: parallelToolCalls ?? "auto",
   };
 }
 

@@ -11,6 +11,8 @@ import { type DurableCallsOptions, resolveCallSettings } from "./call-settings.j
 import { journalGenerate } from "./journal-generate.js";
 import { journalStream } from "./journal-stream.js";
 import { loopState } from "./loop-state.js";
+import { unorderedTools, withOneToolCallPerResponse } from "./parallel-tool-calls.js";
+import { installSdkToolOrder, linkModelCall } from "./sdk-tool-order.js";
 
 /**
  * Middleware that journals each `doGenerate` and `doStream` call of a language model with
@@ -37,8 +39,16 @@ import { loopState } from "./loop-state.js";
 export function durableCalls(ctx: Context, opts?: DurableCallsOptions): LanguageModelV4Middleware {
   const settings = resolveCallSettings(opts);
   const loop = loopState(ctx);
+  installSdkToolOrder();
   return {
     specificationVersion: "v4",
+    transformParams: async ({ params, model }) => {
+      if (settings.parallelToolCalls === "allow" || linkModelCall(params.tools, loop)) {
+        return params;
+      }
+      if (unorderedTools(params.tools, loop.wrappedTools).length === 0) return params;
+      return withOneToolCallPerResponse(model.provider, params);
+    },
     wrapGenerate: journalGenerate(ctx, settings, loop),
     wrapStream: journalStream(ctx, settings, loop),
   };

@@ -12,8 +12,9 @@ import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@
 import { callModel } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
-import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
+import { linkModelCall } from "./sdk-tool-order.js";
 
 type WrapGenerate = NonNullable<LanguageModelV4Middleware["wrapGenerate"]>;
 
@@ -24,16 +25,23 @@ export function journalGenerate(
 ): WrapGenerate {
   return async ({ doGenerate, model, params }) => {
     beforeModelCall(loop, params.prompt);
+    const ordered = linkModelCall(params.tools, loop);
     const label = modelLabel(model);
-    const result = await ctx.run(
-      settings.names.generate(model),
-      async () => {
-        const result = await callModel(label, settings.nonRetryableIsTerminal, doGenerate);
-        return forJournal(result, settings.journalBodies);
-      },
-      settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
-    );
-    afterModelCall(loop, result.content, (message) => ctx.console.warn(message));
+    enterModelCall(loop);
+    let result: LanguageModelV4GenerateResult;
+    try {
+      result = await ctx.run(
+        settings.names.generate(model),
+        async () => {
+          const result = await callModel(label, settings.nonRetryableIsTerminal, doGenerate);
+          return forJournal(result, settings.journalBodies);
+        },
+        settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
+      );
+    } finally {
+      leaveModelCall(loop);
+    }
+    afterModelCall(loop, result.content, ordered, settings.parallelToolCalls);
     return result;
   };
 }

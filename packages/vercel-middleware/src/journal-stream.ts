@@ -28,8 +28,9 @@ import { classifyModelFailure, durableStream, type JournaledStream } from "@rest
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
-import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
+import { linkModelCall } from "./sdk-tool-order.js";
 
 type WrapStream = NonNullable<LanguageModelV4Middleware["wrapStream"]>;
 type Part = LanguageModelV4StreamPart;
@@ -47,9 +48,11 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
   return async ({ doStream, model, params }) => {
     try {
       beforeModelCall(loop, params.prompt);
+      enterModelCall(loop);
     } catch (error) {
       return { stream: failedStream(error) };
     }
+    const ordered = linkModelCall(params.tools, loop);
     const label = modelLabel(model);
     const { parts, meta } = durableStream<Part, CallMeta>(
       ctx,
@@ -71,7 +74,8 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
         merge: mergeDeltas,
         complete: fixResponseMetadata,
         mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
-        inspect: (parts) => afterModelCall(loop, parts, (message) => ctx.console.warn(message)),
+        onSettled: () => leaveModelCall(loop),
+        inspect: (parts) => afterModelCall(loop, parts, ordered, settings.parallelToolCalls),
       },
     );
     // A call that failed for good still returns a stream: `streamText` rethrows a stream error

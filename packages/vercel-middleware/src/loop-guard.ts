@@ -1,6 +1,6 @@
 /**
  * Checks `durableCalls` runs around every model call, so that an agent loop that must end never
- * calls the model again, and a loop that could mismatch its journal on replay fails loudly.
+ * calls the model again, and a loop that would mismatch its journal on replay fails at once.
  *
  * Before a call:
  * - a pending abort (a tool that was cancelled, a requested rethrow...) is thrown instead;
@@ -8,17 +8,20 @@
  *   to the model;
  * - for tools not wrapped with `durableTools`, the AI SDK turned a cancelled tool into the error
  *   text "CancelledError: Cancelled" (Restate's `CancelledError`): the loop ends with a
- *   `CancelledError`. Only tool calls of this attempt are considered, never older history.
+ *   `CancelledError`. Only tool calls of this attempt are considered, never older history;
+ * - another model call of the same Restate context still in flight means several agent loops run
+ *   concurrently in one handler: their Restate operations interleave by timing, so a replay would
+ *   mismatch. The call fails with a `TerminalError` naming the supported way instead.
  * After a call:
- * - a response with several client tool calls of tools that `durableTools` does not serialise gets
- *   a warning (once per attempt, not repeated on replay): if those tools have an `execute`, the AI
- *   SDK runs them concurrently, so their Restate operations could be journaled in another order on
- *   replay. It cannot be an error: a model middleware cannot tell tools the SDK executes from tools
- *   declared without `execute` and run by hand (e.g. a manual agent loop with `RestatePromise.all`).
+ * - the response's client tool calls are recorded, with one turnstile per response, so their
+ *   executions run in the model's order (`durableTools`, `sdk-tool-order.ts`);
+ * - several such calls that nothing can order (tools not wrapped with `durableTools`, and the
+ *   AI SDK's hooks replaced by per-call telemetry integrations) fail with a `TerminalError` that
+ *   says how to fix it — unless `parallelToolCalls: "allow"` says the caller runs them itself.
  */
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import { Turnstile } from "@restate-ai/core";
-import { CancelledError } from "@restatedev/restate-sdk";
+import { CancelledError, TerminalError } from "@restatedev/restate-sdk";
 import { abortLoop, type LoopState } from "./loop-state.js";
 import { takeRequestedRethrow } from "./terminal-tool-errors.js";
 
@@ -59,10 +62,36 @@ export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt)
   if (state.abort !== undefined) throw state.abort.error;
 }
 
+/** How `durableCalls` treats parallel tool calls it cannot order (see `DurableCallsOptions`). */
+export type ParallelToolCalls = "auto" | "allow";
+
+/** Marks a model call of `state` as started; throws if another one is still in flight. */
+export function enterModelCall(state: LoopState): void {
+  if (state.modelCallsInFlight > 0) {
+    throw new TerminalError(
+      "Several agent loops (generateText/streamText/ToolLoopAgent calls) ran model calls on one Restate context at the same time, e.g. started together with Promise.all. " +
+        "Their Restate operations interleave by timing, so a replay would not match the journal. " +
+        "Run each agent in an invocation of its own and combine the calls with RestatePromise.all (ctx.serviceClient(agent).run(...), see the README: agents in parallel), or run them one after another.",
+    );
+  }
+  state.modelCallsInFlight++;
+}
+
+/** Marks a model call of `state` as settled (journaled or failed). */
+export function leaveModelCall(state: LoopState): void {
+  state.modelCallsInFlight = Math.max(0, state.modelCallsInFlight - 1);
+}
+
+/**
+ * Records the response's client tool calls.
+ *
+ * @param ordered whether the AI SDK's executions of these calls are ordered by its hooks.
+ */
 export function afterModelCall(
   state: LoopState,
   content: readonly ModelToolCall[],
-  warn: (message: string) => void,
+  ordered: boolean,
+  parallelToolCalls: ParallelToolCalls = "auto",
 ): void {
   const calls = content.filter(
     (part) => part.type === "tool-call" && part.providerExecuted !== true,
@@ -73,18 +102,19 @@ export function afterModelCall(
       state.pendingToolCalls.set(call.toolCallId, { toolName: call.toolName, turnstile });
     }
   }
-  const unordered = calls.filter((call) => !state.wrappedTools.has(call.toolName ?? ""));
-  if (calls.length > 1 && unordered.length > 0 && !state.warnedUnordered) {
-    state.warnedUnordered = true;
-    const names = calls.map((call) => call.toolName).join(", ");
-    warn(
-      `The model called ${calls.length} tools in one step (${names}), and ${unordered
-        .map((call) => call.toolName)
-        .join(
-          ", ",
-        )} ${unordered.length === 1 ? "is" : "are"} not wrapped with durableTools(ctx, tools). ` +
-        "If the AI SDK executes them, it runs them concurrently, and their Restate operations could be journaled in a different order on replay (journal mismatch). " +
-        "Pass `tools: durableTools(ctx, tools)`, or disable parallel tool calls (e.g. providerOptions: { openai: { parallelToolCalls: false } }).",
-    );
-  }
+  if (ordered || parallelToolCalls === "allow" || calls.length < 2) return;
+  const unordered = distinct(
+    calls.map((call) => call.toolName ?? "").filter((name) => !state.wrappedTools.has(name)),
+  );
+  if (unordered.length === 0) return;
+  throw new TerminalError(
+    `The model called ${calls.length} tools in one step (${distinct(calls.map((call) => call.toolName ?? "")).join(", ")}), and nothing can run ${unordered.join(", ")} in a fixed order: ` +
+      `${unordered.length === 1 ? "it is" : "they are"} not wrapped with durableTools(ctx, tools), and this call's own telemetry integrations (or telemetry.isEnabled: false) replaced the AI SDK hooks that durableCalls orders tool executions with. ` +
+      "Run concurrently, their Restate operations could be journaled in another order on replay, and the invocation would retry a journal mismatch forever. " +
+      'Fix: pass tools: durableTools(ctx, tools); or register telemetry integrations globally (registerTelemetry) instead of per call; if you run the tool calls yourself (a manual loop with RestatePromise.all) or with toolCallConcurrency: 1, pass durableCalls(ctx, { parallelToolCalls: "allow" }).',
+  );
+}
+
+function distinct(names: string[]): string[] {
+  return [...new Set(names)];
 }

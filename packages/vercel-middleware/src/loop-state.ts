@@ -10,8 +10,10 @@ import type { Context } from "@restatedev/restate-sdk";
 
 export interface PendingToolCall {
   toolName: string;
-  /** Shared by the calls of one model response: their wrapped executions run in its order. */
+  /** Shared by the calls of one model response: their executions run in its order. */
   turnstile: Turnstile;
+  /** Set when the AI SDK's execution of this call already holds its turn (`sdk-tool-order.ts`). */
+  orderedBySdk?: boolean;
 }
 
 export interface LoopState {
@@ -21,8 +23,8 @@ export interface LoopState {
   readonly wrappedTools: Set<string>;
   /** Client tool calls the model asked for whose results the model has not seen yet, by id. */
   readonly pendingToolCalls: Map<string, PendingToolCall>;
-  /** Whether this attempt already warned about concurrent unwrapped tools. */
-  warnedUnordered?: boolean;
+  /** Model calls of this context that started and whose journal entry is not settled yet. */
+  modelCallsInFlight: number;
 }
 
 const states = new WeakMap<Context, LoopState>();
@@ -30,7 +32,7 @@ const states = new WeakMap<Context, LoopState>();
 export function loopState(ctx: Context): LoopState {
   let state = states.get(ctx);
   if (state === undefined) {
-    state = { wrappedTools: new Set(), pendingToolCalls: new Map() };
+    state = { wrappedTools: new Set(), pendingToolCalls: new Map(), modelCallsInFlight: 0 };
     states.set(ctx, state);
   }
   return state;

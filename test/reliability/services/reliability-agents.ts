@@ -13,7 +13,11 @@ import { openai } from "@ai-sdk/openai";
 import { Agent, type Tool } from "@openai/agents";
 import { DurableRunner, durableTool, restateContext } from "@restate-ai/openai-agents";
 import { recordEffect } from "@restate-ai/test-harness/probe-client";
-import { durableCalls, durableTools } from "@restate-ai/vercel-middleware";
+import {
+  type DurableCallsOptions,
+  durableCalls,
+  durableTools,
+} from "@restate-ai/vercel-middleware";
 import * as restate from "@restatedev/restate-sdk";
 import { generateText, stepCountIs, streamText, type ToolSet, tool, wrapLanguageModel } from "ai";
 import { z } from "zod";
@@ -182,11 +186,11 @@ async function guarded<T>(ctx: restate.Context, input: RunInput, agentRun: () =>
   return output;
 }
 
-function vercelSettings(ctx: restate.Context, input: RunInput) {
+function vercelSettings(ctx: restate.Context, input: RunInput, options: DurableCallsOptions = {}) {
   return {
     model: wrapLanguageModel({
       model: openai.responses("gpt-4o"),
-      middleware: durableCalls(ctx, retry),
+      middleware: durableCalls(ctx, { ...retry, ...options }),
     }),
     system: "You work through the steps you are given.",
     prompt: input.prompt,
@@ -203,11 +207,25 @@ export const vercelAgent = restate.service({
       guarded(ctx, input, async () => ({
         text: (await generateText(vercelSettings(ctx, input))).text,
       })),
-    /** The control of the determinism fuzz: tools not wrapped with `durableTools`. */
-    generateUnordered: (ctx: restate.Context, input: RunInput) =>
+    /** Plain usage: tools not wrapped with `durableTools`, ordered through the AI SDK's hooks. */
+    generatePlain: (ctx: restate.Context, input: RunInput) =>
       guarded(ctx, input, async () => ({
         text: (
           await generateText({ ...vercelSettings(ctx, input), tools: vercelTools(ctx, input.key) })
+        ).text,
+      })),
+    /**
+     * The control of the determinism fuzz: nothing orders the tools — not wrapped, the AI SDK's
+     * hooks replaced by a per-call telemetry integration, and `parallelToolCalls: "allow"`.
+     */
+    generateUnordered: (ctx: restate.Context, input: RunInput) =>
+      guarded(ctx, input, async () => ({
+        text: (
+          await generateText({
+            ...vercelSettings(ctx, input, { parallelToolCalls: "allow" }),
+            tools: vercelTools(ctx, input.key),
+            telemetry: { integrations: [{}] },
+          })
         ).text,
       })),
     stream: (ctx: restate.Context, input: RunInput) =>
