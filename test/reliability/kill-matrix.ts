@@ -9,13 +9,13 @@ import { randomUUID } from "node:crypto";
 import type { ModelRequest, Reply } from "@restate-ai/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type AgentKind,
   effectsOf,
   type Mode,
   parseStepsPrompt,
   type ReliabilitySuite,
   reportFigures,
   requestsOf,
-  type Sdk,
   startReliabilitySuite,
   stepsPrompt,
   stepsScript,
@@ -43,7 +43,7 @@ const describePoint = (point: KillPoint) =>
       ? `inside tool ${point.step + 1}'s ctx.run`
       : `between steps ${point.step + 1} and ${point.step + 2}`;
 
-export function describeKillMatrix(sdk: Sdk): void {
+export function describeKillMatrix(sdk: AgentKind): void {
   describe.each(["generate", "stream"] as Mode[])(
     `${sdk} agent, %s: kill -9 at every step`,
     (mode) => {

@@ -17,6 +17,8 @@ import {
 export const full = process.env.RELIABILITY_SCALE === "full";
 
 export type Sdk = "vercel" | "agents";
+/** Which agent a run targets; `vercel-agent` is the Vercel agent written as a `DurableAgent`. */
+export type AgentKind = Sdk | "vercel-agent";
 export type Mode = "generate" | "stream";
 export const variants: { sdk: Sdk; mode: Mode }[] = [
   { sdk: "vercel", mode: "generate" },
@@ -25,10 +27,13 @@ export const variants: { sdk: Sdk; mode: Mode }[] = [
   { sdk: "agents", mode: "stream" },
 ];
 
-export const target = (sdk: Sdk, mode: Mode | "generatePlain" | "generateUnordered" = "generate") =>
-  `${sdk === "vercel" ? "vercelAgent" : "agentsAgent"}/${mode}`;
+export const target = (
+  sdk: AgentKind,
+  mode: Mode | "generatePlain" | "generateUnordered" = "generate",
+) =>
+  `${{ vercel: "vercelAgent", "vercel-agent": "vercelDurableAgent", agents: "agentsAgent" }[sdk]}/${mode}`;
 
-const agents = fileURLToPath(new URL("./services/reliability-agents.ts", import.meta.url));
+const agents = fileURLToPath(new URL("./services/all-agents.ts", import.meta.url));
 
 export interface ReliabilitySuite extends AgentSuite {
   /** Lines of the service's output that report a journal mismatch, since the start. */

@@ -41,6 +41,12 @@ export type {
 } from "@restatedev/restate-sdk";
 export { RestateError, TerminalError } from "@restatedev/restate-sdk";
 export type { DurableCallsOptions } from "./call-settings.js";
+export {
+  DurableAgent,
+  type DurableAgentInput,
+  type DurableAgentSettings,
+  type DurableAgentTools,
+} from "./durable-agent.js";
 export { durableCalls } from "./durable-calls.js";
 export { durableEmbeds } from "./durable-embeds.js";
 export { durableTools } from "./durable-tools.js";
@@ -50,6 +56,7 @@ export {
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
+  type McpRunOptions,
   type McpToolSet,
   type PaginatedRequest,
   type ReadResourceResult,

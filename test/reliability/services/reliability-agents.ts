@@ -29,7 +29,11 @@ export interface RunInput {
   forceReplay?: boolean;
 }
 
-const retry = { maxRetryAttempts: 3, initialRetryInterval: 100, maxJournalEntryBytes: 1024 * 1024 };
+export const retry = {
+  maxRetryAttempts: 3,
+  initialRetryInterval: 100,
+  maxJournalEntryBytes: 1024 * 1024,
+};
 const jitter = () => sleep(Math.random() * 15);
 
 /** What every tool does, whichever SDK calls it. */
@@ -80,7 +84,7 @@ const UnsendableArgs = z.object({ kind: z.enum(["function", "bigint", "cyclic"])
 
 const StepArgs = z.object({ step: z.number(), nonce: z.number().nullable() });
 
-function vercelTools(ctx: restate.Context, key: string): ToolSet {
+export function vercelTools(ctx: restate.Context, key: string): ToolSet {
   return {
     record_step: tool({
       description: "Record a step.",
@@ -170,7 +174,11 @@ function keyOf(context: unknown): string {
 const replayed = new Set<string>();
 
 /** Runs `agentRun`; compensates once if it fails; fails one attempt first if asked to. */
-async function guarded<T>(ctx: restate.Context, input: RunInput, agentRun: () => Promise<T>) {
+export async function guarded<T>(
+  ctx: restate.Context,
+  input: RunInput,
+  agentRun: () => Promise<T>,
+) {
   let output: T;
   try {
     output = await agentRun();
@@ -282,4 +290,5 @@ export const specialist = restate.service({
   },
 });
 
-export const services = [vercelAgent, agentsAgent, specialist];
+/** The agents without the `DurableAgent` one (see `all-agents.ts`). */
+export const baseServices = [vercelAgent, agentsAgent, specialist];
