@@ -10,7 +10,9 @@
  * - a failed attempt (provider error, broken stream, crash) journals nothing. The caller's stream
  *   simply receives no further part in that attempt (Restate ends the attempt); the retry replays
  *   the journal and streams this step again from its first part. Once retries are exhausted, or
- *   the failure is terminal, the stream errors with the run's `TerminalError`.
+ *   the failure is terminal, the stream errors with the run's `TerminalError`;
+ * - the caller's abort signal, when it fires, fails the step at once (with what `mapError` makes
+ *   of the signal's reason), without waiting for the provider to notice.
  */
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 
@@ -48,6 +50,8 @@ export interface DurableStreamOptions<T, M> {
   inspect?: (parts: T[]) => void;
   /** Called once the journal entry settled (journaled or failed), before held parts are released. */
   onSettled?: () => void;
+  /** The caller's abort signal (see above). */
+  signal?: AbortSignal;
 }
 
 /** The caller's view of a durable stream. */
@@ -97,7 +101,7 @@ export function durableStream<T, M = undefined>(
         const opened = await open();
         callMeta = opened.meta;
         meta.resolve(callMeta);
-        for await (const part of iterate(opened.parts)) {
+        for await (const part of iterate(opened.parts, options.signal)) {
           const failure = options.failOn?.(part);
           if (failure !== undefined) throw failure;
           if (options.keep?.(part) === false) {
@@ -148,20 +152,40 @@ export function durableStream<T, M = undefined>(
   return { parts, meta: meta.promise };
 }
 
-async function* iterate<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncIterable<T> {
-  if (Symbol.asyncIterator in source) {
-    yield* source as AsyncIterable<T>;
-    return;
-  }
-  const reader = (source as ReadableStream<T>).getReader();
+/** The parts of `source`, ending with the signal's reason as soon as `signal` aborts. */
+async function* iterate<T>(
+  source: AsyncIterable<T> | ReadableStream<T>,
+  signal: AbortSignal | undefined,
+): AsyncIterable<T> {
+  const iterator =
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : readerIterator((source as ReadableStream<T>).getReader());
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal?.aborted) reject(signal.reason);
+    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
+      const next = await (signal === undefined
+        ? iterator.next()
+        : Promise.race([iterator.next(), aborted]));
+      if (next.done) return;
+      yield next.value;
     }
   } finally {
     // Frees the provider connection when the step stops early; a no-op once the stream ended.
-    await reader.cancel().catch(() => {});
+    await iterator.return?.()?.catch?.(() => {});
   }
+}
+
+function readerIterator<T>(reader: ReadableStreamDefaultReader<T>): AsyncIterator<T> {
+  return {
+    next: () => reader.read() as Promise<IteratorResult<T>>,
+    return: async () => {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
+    },
+  };
 }

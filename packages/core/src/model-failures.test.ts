@@ -148,3 +148,22 @@ describe("callModel", () => {
     await expect(callModel("gpt-4o", true, () => Promise.reject(outage))).rejects.toBe(outage);
   });
 });
+
+describe("classifyModelFailure: the caller's abort", () => {
+  it("makes any failure of an aborted call terminal, naming the reason", () => {
+    const controller = new AbortController();
+    controller.abort(new DOMException("The operation was aborted", "AbortError"));
+    const fetchAbort = new DOMException("This operation was aborted", "AbortError");
+    const error = classifyModelFailure(fetchAbort, "openai.chat/gpt-4o", true, controller.signal);
+    expect(error).toBeInstanceOf(TerminalError);
+    expect((error as TerminalError).message).toBe(
+      "openai.chat/gpt-4o: aborted by the caller (AbortError: The operation was aborted)",
+    );
+    expect((error as TerminalError).metadata).toEqual({ aborted: "true" });
+  });
+
+  it("leaves the failures of calls whose signal did not fire to the other rules", () => {
+    const original = apiError(500);
+    expect(classifyModelFailure(original, "m", true, new AbortController().signal)).toBe(original);
+  });
+});

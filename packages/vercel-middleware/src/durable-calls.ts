@@ -12,7 +12,7 @@ import { journalGenerate } from "./journal-generate.js";
 import { journalStream } from "./journal-stream.js";
 import { loopState } from "./loop-state.js";
 import { unorderedTools, withOneToolCallPerResponse } from "./parallel-tool-calls.js";
-import { installSdkToolOrder, linkModelCall } from "./sdk-tool-order.js";
+import { installSdkHooks, linkModelCall } from "./sdk-hooks.js";
 
 /**
  * Middleware that journals each `doGenerate` and `doStream` call of a language model with
@@ -39,11 +39,14 @@ import { installSdkToolOrder, linkModelCall } from "./sdk-tool-order.js";
 export function durableCalls(ctx: Context, opts?: DurableCallsOptions): LanguageModelV4Middleware {
   const settings = resolveCallSettings(opts);
   const loop = loopState(ctx);
-  installSdkToolOrder();
+  installSdkHooks();
   return {
     specificationVersion: "v4",
     transformParams: async ({ params, model }) => {
-      if (settings.parallelToolCalls === "allow" || linkModelCall(params.tools, loop)) {
+      if (
+        settings.parallelToolCalls === "allow" ||
+        linkModelCall(params.tools, loop) !== undefined
+      ) {
         return params;
       }
       if (unorderedTools(params.tools, loop.wrappedTools).length === 0) return params;

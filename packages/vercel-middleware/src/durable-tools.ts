@@ -89,7 +89,7 @@ export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS):
  * The turnstile of a tool call: the one of the model response that asked for it (recorded by
  * `durableCalls`), so a sub-agent's tool calls, from its own responses, never wait on the tool
  * running it; or, for a model not wrapped with `durableCalls`, one for this tool set. When the
- * AI SDK's execution of the call already holds that turn (`sdk-tool-order.ts`), it runs at once.
+ * AI SDK's execution of the call already holds that turn (`sdk-hooks.ts`), it runs at once.
  */
 function orderOf(state: LoopState, ownTurnstile: Turnstile) {
   return (options: ToolExecutionOptions<never>): Pick<Turnstile, "run" | "iterate"> => {

@@ -14,7 +14,7 @@ import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
-import { linkModelCall } from "./sdk-tool-order.js";
+import { linkModelCall } from "./sdk-hooks.js";
 
 type WrapGenerate = NonNullable<LanguageModelV4Middleware["wrapGenerate"]>;
 
@@ -25,7 +25,7 @@ export function journalGenerate(
 ): WrapGenerate {
   return async ({ doGenerate, model, params }) => {
     beforeModelCall(loop, params.prompt);
-    const ordered = linkModelCall(params.tools, loop);
+    const ordered = linkModelCall(params.tools, loop) !== undefined;
     const label = modelLabel(model);
     enterModelCall(loop);
     let result: LanguageModelV4GenerateResult;
@@ -33,7 +33,12 @@ export function journalGenerate(
       result = await ctx.run(
         settings.names.generate(model),
         async () => {
-          const result = await callModel(label, settings.nonRetryableIsTerminal, doGenerate);
+          const result = await callModel(
+            label,
+            settings.nonRetryableIsTerminal,
+            doGenerate,
+            params.abortSignal,
+          );
           return forJournal(result, settings.journalBodies);
         },
         settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,

@@ -30,7 +30,7 @@ import { type CallSettings, modelLabel } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
 import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
-import { linkModelCall } from "./sdk-tool-order.js";
+import { linkModelCall, trackStream } from "./sdk-hooks.js";
 
 type WrapStream = NonNullable<LanguageModelV4Middleware["wrapStream"]>;
 type Part = LanguageModelV4StreamPart;
@@ -52,7 +52,8 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
     } catch (error) {
       return { stream: failedStream(error) };
     }
-    const ordered = linkModelCall(params.tools, loop);
+    const ordered = linkModelCall(params.tools, loop) !== undefined;
+    let settled: (() => void) | undefined;
     const label = modelLabel(model);
     const { parts, meta } = durableStream<Part, CallMeta>(
       ctx,
@@ -73,13 +74,19 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
         failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),
         merge: mergeDeltas,
         complete: fixResponseMetadata,
-        mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
-        onSettled: () => leaveModelCall(loop),
+        mapError: (error) =>
+          classifyModelFailure(error, label, settings.nonRetryableIsTerminal, params.abortSignal),
+        onSettled: () => {
+          leaveModelCall(loop);
+          settled?.();
+        },
+        ...(params.abortSignal === undefined ? {} : { signal: params.abortSignal }),
         inspect: (parts) => afterModelCall(loop, parts, ordered, settings.parallelToolCalls),
       },
     );
     // A call that failed for good still returns a stream: `streamText` rethrows a stream error
     // from `text`/`steps`, but reports a rejected `doStream` as "no output generated".
+    settled = trackStream(parts);
     const callMeta = await meta.catch(() => undefined);
     return { stream: parts, ...callMeta };
   };

@@ -14,7 +14,7 @@
  *   mismatch. The call fails with a `TerminalError` naming the supported way instead.
  * After a call:
  * - the response's client tool calls are recorded, with one turnstile per response, so their
- *   executions run in the model's order (`durableTools`, `sdk-tool-order.ts`);
+ *   executions run in the model's order (`durableTools`, `sdk-hooks.ts`);
  * - several such calls that nothing can order (tools not wrapped with `durableTools`, and the
  *   AI SDK's hooks replaced by per-call telemetry integrations) fail with a `TerminalError` that
  *   says how to fix it — unless `parallelToolCalls: "allow"` says the caller runs them itself.

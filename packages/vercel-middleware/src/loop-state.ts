@@ -12,7 +12,7 @@ export interface PendingToolCall {
   toolName: string;
   /** Shared by the calls of one model response: their executions run in its order. */
   turnstile: Turnstile;
-  /** Set when the AI SDK's execution of this call already holds its turn (`sdk-tool-order.ts`). */
+  /** Set when the AI SDK's execution of this call already holds its turn (`sdk-hooks.ts`). */
   orderedBySdk?: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Asks the provider for one tool call per response when nothing can order the AI SDK's execution
  * of several: the tools are not wrapped with `durableTools`, and this call's own telemetry
- * integrations replaced the hooks that order them (see `sdk-tool-order.ts`).
+ * integrations replaced the hooks that order them (see `sdk-hooks.ts`).
  *
  * Each provider spells the option differently; a value the caller set is kept. Providers not
  * listed have no such option: a response with several such calls then fails at once
