@@ -40,7 +40,7 @@ export interface DurableStreamOptions<T, M> {
    * Runs inside the journaled step on the complete list. It may add or change parts at index
    * `heldFrom` or later only: the ones before already reached the caller.
    */
-  complete?: (parts: T[], heldFrom: number) => T[];
+  complete?: (parts: T[], heldFrom: number) => T[] | Promise<T[]>;
   /** Maps an error of the provider call (e.g. to a `TerminalError`). */
   mapError?: (error: unknown) => unknown;
   /**
@@ -124,7 +124,7 @@ export function durableStream<T, M = undefined>(
         throw options.mapError ? options.mapError(error) : error;
       }
       releasedLive = released;
-      const complete = options.complete ? options.complete(collected, released) : collected;
+      const complete = options.complete ? await options.complete(collected, released) : collected;
       return callMeta === undefined ? { parts: complete } : { parts: complete, meta: callMeta };
     },
     options.runOptions ?? {},

@@ -14,6 +14,20 @@ import { SuperJSON } from "superjson";
 
 /** A private instance: custom registrations of other libraries must not change our journal. */
 const codec = new SuperJSON();
+/**
+ * Bytes (file data, images, a `Buffer`) as base64, 1.33× their size, where SuperJSON's default
+ * writes a JSON array of numbers (≈ 3.6×, and it cannot read back a `Buffer`). They come back as
+ * `Uint8Array`. Entries written with the default encoding still decode.
+ */
+codec.registerCustom<Uint8Array, string>(
+  {
+    isApplicable: (value): value is Uint8Array => value instanceof Uint8Array,
+    serialize: (bytes) =>
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+    deserialize: (base64) => new Uint8Array(Buffer.from(base64, "base64")),
+  },
+  "bytes",
+);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

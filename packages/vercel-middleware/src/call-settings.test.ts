@@ -14,6 +14,7 @@ describe("resolveCallSettings", () => {
       nonRetryableIsTerminal: true,
       names: expect.objectContaining({ generate: expect.any(Function) }),
       parallelToolCalls: "auto",
+      maxJournalEntryBytes: 10 * 1024 * 1024,
     });
   });
 

@@ -59,6 +59,7 @@ export interface CallSettings {
   nonRetryableIsTerminal: boolean;
   names: JournalNames;
   parallelToolCalls: ParallelToolCalls;
+  maxJournalEntryBytes: number;
 }
 
 export function resolveCallSettings(options: DurableCallsOptions = {}): CallSettings {
@@ -87,6 +88,7 @@ export function resolveCallSettings(options: DurableCallsOptions = {}): CallSett
     nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,
     names: journalNames(entryNames),
     parallelToolCalls: parallelToolCalls ?? "auto",
+    maxJournalEntryBytes: limit,
   };
 }
 

@@ -3,8 +3,9 @@
  *
  * The result is recorded with `ctx.run` under `generate <provider>/<model>`; a replay returns the
  * journaled result without calling the model. Values the AI SDK would otherwise invent anew on
- * every execution (`response.id`, `response.timestamp`) are fixed inside the step, and the raw HTTP
- * bodies are left out unless asked for: they are often many times the size of the result.
+ * every execution (`response.id`, `response.timestamp`) are fixed inside the step, files returned by
+ * URL are downloaded inside it (see `file-urls.ts`), and the raw HTTP bodies are left out unless
+ * asked for: they are often many times the size of the result.
  * The loop guard runs around the call (see `loop-guard.ts`).
  */
 import { randomUUID } from "node:crypto";
@@ -12,6 +13,7 @@ import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@
 import { callModel } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
+import { isFileUrl, withFileData } from "./file-urls.js";
 import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
 import { linkModelCall } from "./sdk-hooks.js";
@@ -39,7 +41,10 @@ export function journalGenerate(
             doGenerate,
             params.abortSignal,
           );
-          return forJournal(result, settings.journalBodies);
+          const content = result.content.some(isFileUrl)
+            ? await withFileData(result.content, settings.maxJournalEntryBytes, params.abortSignal)
+            : result.content;
+          return forJournal({ ...result, content }, settings.journalBodies);
         },
         settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
       );

@@ -11,7 +11,8 @@
  *   so a replay delivers the same text in fewer, larger deltas;
  * - tool calls, approval requests, provider tool results and the `finish` part (and anything after
  *   the first of them) are released once the step is journaled. `streamText` starts tools at
- *   `finish`, so no tool runs for a step that could still be lost;
+ *   `finish`, so no tool runs for a step that could still be lost. Files returned by URL are held
+ *   too, downloaded inside the step (see `file-urls.ts`) and released with their bytes;
  * - a provider `error` part or a broken stream fails the attempt instead of being journaled: the
  *   consumer gets no further part in that attempt, and Restate's retry streams the step again from
  *   its first part. Exhausted retries or a non-retryable provider error end the stream with a
@@ -27,6 +28,7 @@ import type {
 import { classifyModelFailure, durableStream, type JournaledStream } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
+import { isFileUrl, withFileData } from "./file-urls.js";
 import { withoutBody } from "./journal-generate.js";
 import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
@@ -70,10 +72,16 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
       {
         name: settings.names.stream(model),
         runOptions: settings.runOptions as RunOptions<JournaledStream<Part, CallMeta>>,
-        holdFrom: (part) => ACTIONABLE.has(part.type),
+        holdFrom: (part) => ACTIONABLE.has(part.type) || isFileUrl(part),
         failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),
         merge: mergeDeltas,
-        complete: fixResponseMetadata,
+        complete: async (parts, heldFrom) =>
+          fixResponseMetadata(
+            parts.some(isFileUrl)
+              ? await withFileData(parts, settings.maxJournalEntryBytes, params.abortSignal)
+              : parts,
+            heldFrom,
+          ),
         mapError: (error) =>
           classifyModelFailure(error, label, settings.nonRetryableIsTerminal, params.abortSignal),
         onSettled: () => {
