@@ -33,7 +33,7 @@ describe("several agents at once in one handler", () => {
     async (stream) => {
       const id = await suite.restate.send("claimReview/concurrent", { stream });
       await expect(suite.restate.attach(id)).rejects.toThrow(
-        /Several agent loops .* RestatePromise\.all/,
+        /Several agent runs .* RestatePromise\.all/,
       );
       const invocation = await suite.restate.invocation(id);
       expect(invocation?.status).toBe("completed");

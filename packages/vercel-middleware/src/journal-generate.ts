@@ -10,11 +10,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
-import { callModel } from "@restate-ai/core";
+import { callModel, enterModelCall } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { isFileUrl, withFileData } from "./file-urls.js";
-import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
+import { afterModelCall, beforeModelCall, PARALLEL_AGENTS } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
 import { linkModelCall } from "./sdk-hooks.js";
 
@@ -29,7 +29,7 @@ export function journalGenerate(
     beforeModelCall(loop, params.prompt);
     const ordered = linkModelCall(params.tools, loop) !== undefined;
     const label = modelLabel(model);
-    enterModelCall(loop);
+    const leave = enterModelCall(ctx, PARALLEL_AGENTS);
     let result: LanguageModelV4GenerateResult;
     try {
       result = await ctx.run(
@@ -49,7 +49,7 @@ export function journalGenerate(
         settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
       );
     } finally {
-      leaveModelCall(loop);
+      leave();
     }
     afterModelCall(loop, result.content, ordered, settings.parallelToolCalls);
     return result;

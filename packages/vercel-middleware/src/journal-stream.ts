@@ -25,12 +25,17 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
-import { classifyModelFailure, durableStream, type JournaledStream } from "@restate-ai/core";
+import {
+  classifyModelFailure,
+  durableStream,
+  enterModelCall,
+  type JournaledStream,
+} from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { isFileUrl, withFileData } from "./file-urls.js";
 import { withoutBody } from "./journal-generate.js";
-import { afterModelCall, beforeModelCall, enterModelCall, leaveModelCall } from "./loop-guard.js";
+import { afterModelCall, beforeModelCall, PARALLEL_AGENTS } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
 import { linkModelCall, trackStream } from "./sdk-hooks.js";
 
@@ -48,9 +53,10 @@ const ACTIONABLE = new Set<Part["type"]>([
 
 export function journalStream(ctx: Context, settings: CallSettings, loop: LoopState): WrapStream {
   return async ({ doStream, model, params }) => {
+    let leave: () => void;
     try {
       beforeModelCall(loop, params.prompt);
-      enterModelCall(loop);
+      leave = enterModelCall(ctx, PARALLEL_AGENTS);
     } catch (error) {
       return { stream: failedStream(error) };
     }
@@ -85,7 +91,7 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
         mapError: (error) =>
           classifyModelFailure(error, label, settings.nonRetryableIsTerminal, params.abortSignal),
         onSettled: () => {
-          leaveModelCall(loop);
+          leave();
           settled?.();
         },
         ...(params.abortSignal === undefined ? {} : { signal: params.abortSignal }),

@@ -9,9 +9,6 @@
  * - for tools not wrapped with `durableTools`, the AI SDK turned a cancelled tool into the error
  *   text "CancelledError: Cancelled" (Restate's `CancelledError`): the loop ends with a
  *   `CancelledError`. Only tool calls of this attempt are considered, never older history;
- * - another model call of the same Restate context still in flight means several agent loops run
- *   concurrently in one handler: their Restate operations interleave by timing, so a replay would
- *   mismatch. The call fails with a `TerminalError` naming the supported way instead.
  * After a call:
  * - the response's client tool calls are recorded, with one turnstile per response, so their
  *   executions run in the model's order (`durableTools`, `sdk-hooks.ts`);
@@ -62,25 +59,12 @@ export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt)
   if (state.abort !== undefined) throw state.abort.error;
 }
 
+/** The supported way to run agents in parallel, named when several run on one context. */
+export const PARALLEL_AGENTS =
+  "each agent a DurableAgent.service(name) called with ctx.serviceClient(...).generate(...), see the README: agents in parallel";
+
 /** How `durableCalls` treats parallel tool calls it cannot order (see `DurableCallsOptions`). */
 export type ParallelToolCalls = "auto" | "allow";
-
-/** Marks a model call of `state` as started; throws if another one is still in flight. */
-export function enterModelCall(state: LoopState): void {
-  if (state.modelCallsInFlight > 0) {
-    throw new TerminalError(
-      "Several agent loops (generateText/streamText/ToolLoopAgent calls) ran model calls on one Restate context at the same time, e.g. started together with Promise.all. " +
-        "Their Restate operations interleave by timing, so a replay would not match the journal. " +
-        "Run each agent in an invocation of its own and combine the calls with RestatePromise.all (ctx.serviceClient(agent).run(...), see the README: agents in parallel), or run them one after another.",
-    );
-  }
-  state.modelCallsInFlight++;
-}
-
-/** Marks a model call of `state` as settled (journaled or failed). */
-export function leaveModelCall(state: LoopState): void {
-  state.modelCallsInFlight = Math.max(0, state.modelCallsInFlight - 1);
-}
 
 /**
  * Records the response's client tool calls.

@@ -23,8 +23,6 @@ export interface LoopState {
   readonly wrappedTools: Set<string>;
   /** Client tool calls the model asked for whose results the model has not seen yet, by id. */
   readonly pendingToolCalls: Map<string, PendingToolCall>;
-  /** Model calls of this context that started and whose journal entry is not settled yet. */
-  modelCallsInFlight: number;
 }
 
 const states = new WeakMap<Context, LoopState>();
@@ -32,7 +30,7 @@ const states = new WeakMap<Context, LoopState>();
 export function loopState(ctx: Context): LoopState {
   let state = states.get(ctx);
   if (state === undefined) {
-    state = { wrappedTools: new Set(), pendingToolCalls: new Map(), modelCallsInFlight: 0 };
+    state = { wrappedTools: new Set(), pendingToolCalls: new Map() };
     states.set(ctx, state);
   }
   return state;
