@@ -19,6 +19,7 @@ export {
   limitedSerde,
 } from "./journal-limit.js";
 export { SuperJsonSerde, superJson } from "./journal-serde.js";
+export { classifyMcpFailure } from "./mcp-failures.js";
 export { enterModelCall } from "./model-call-guard.js";
 export { callModel, classifyModelFailure } from "./model-failures.js";
 export {

@@ -1,8 +1,10 @@
 export type { ApprovalAnswer, ApprovalOptions, ApprovalRequest } from "@restate-ai/core";
+export { type AgentServiceHandlers, agentService } from "./agent-service.js";
 export { resolveApprovals } from "./approvals.js";
 export { DurableModelProvider, durableModel } from "./durable-model.js";
 export { DurableRunner, durableRun } from "./durable-runner.js";
 export { DurableRunAborted, restateContext } from "./durable-scope.js";
 export { DEFAULT_TOOL_ERROR_MESSAGE, type DurableToolExtras, durableTool } from "./durable-tool.js";
+export { durableMcpServer } from "./mcp-servers.js";
 export { RestateSession, type RestateSessionOptions } from "./restate-session.js";
 export type { DurableRunnerConfig } from "./run-settings.js";

@@ -10,7 +10,7 @@
  * retries. `@ai-sdk/mcp` is an optional peer: it is loaded when a client is created.
  */
 import type { MCPClient, MCPClientConfig } from "@ai-sdk/mcp";
-import { isTerminalError } from "@restate-ai/core";
+import { classifyMcpFailure } from "@restate-ai/core";
 import { type Context, type RunOptions, TerminalError } from "@restatedev/restate-sdk";
 import { type EntryNames, journalNames, type McpOperation } from "./entry-names.js";
 
@@ -207,7 +207,7 @@ export class RestateMCPClient {
         try {
           return await call(await this.connected());
         } catch (error) {
-          throw asStepError(error);
+          throw classifyMcpFailure(error);
         }
       },
       this.retryPolicy as RunOptions<T>,
@@ -245,15 +245,4 @@ async function definitionsOnlyClient(name: string): Promise<MCPClient> {
       serverInfo: { name, version: "0" },
     },
   })) as MCPClient;
-}
-
-function asStepError(error: unknown): unknown {
-  if (isTerminalError(error) || (error as { name?: unknown } | null)?.name !== "MCPClientError") {
-    return error;
-  }
-  const { message, statusCode: status } = error as { message: string; statusCode?: number };
-  if (status !== undefined && (status === 408 || status === 429 || status >= 500)) return error;
-  return new TerminalError(`MCPClientError: ${message}`, {
-    ...(status === undefined ? {} : { metadata: { status: String(status) } }),
-  });
 }

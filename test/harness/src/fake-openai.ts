@@ -29,6 +29,8 @@ import {
 export interface RecordedRequest extends ModelRequest {
   /** HTTP status the fake answered with. */
   status: number;
+  /** The request's `Authorization` header. */
+  authorization: string | null;
 }
 
 export interface EmbeddingRequest {
@@ -60,10 +62,10 @@ export class FakeOpenAI {
     let fake: FakeOpenAI | undefined;
     const bridge = await serveHandlers((origin) => [
       http.post(`${origin}/v1/chat/completions`, async ({ request }) =>
-        fake?.answer("chat", (await request.json()) as Record<string, unknown>),
+        fake?.answer("chat", request),
       ),
       http.post(`${origin}/v1/responses`, async ({ request }) =>
-        fake?.answer("responses", (await request.json()) as Record<string, unknown>),
+        fake?.answer("responses", request),
       ),
       http.post(`${origin}/v1/embeddings`, async ({ request }) =>
         fake?.embed((await request.json()) as { model: string; input: string | string[] }),
@@ -104,10 +106,14 @@ export class FakeOpenAI {
     return this.closeBridge();
   }
 
-  private async answer(api: "chat" | "responses", body: Record<string, unknown>) {
-    const request = parseModelRequest(api, body);
+  private async answer(api: "chat" | "responses", http: Request) {
+    const request = parseModelRequest(api, (await http.json()) as Record<string, unknown>);
     const reply: Reply = await this.script(request);
-    this.requests.push({ ...request, status: isErrorReply(reply) ? reply.status : 200 });
+    this.requests.push({
+      ...request,
+      status: isErrorReply(reply) ? reply.status : 200,
+      authorization: http.headers.get("authorization"),
+    });
     if (isErrorReply(reply)) {
       return HttpResponse.json(errorBody(reply.status, reply.message), {
         status: reply.status,
