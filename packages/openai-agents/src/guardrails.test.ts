@@ -52,7 +52,7 @@ describe("makeGuardrailsSequential", () => {
     const output: OutputGuardrail = { name: "o", execute: recording(events, "o").execute as never };
     makeGuardrailsSequential([output]);
     const [copy] = sequentialCopies([output]) ?? [];
-    expect((copy as InputGuardrail).runInParallel).toBe(false);
+    expect((copy as unknown as InputGuardrail).runInParallel).toBe(false);
     await scope().run(() => copy?.execute({ agentOutput: "", context: {} } as never));
     expect(events).toEqual(["start o", "end o"]);
   });
