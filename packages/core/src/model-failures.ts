@@ -12,6 +12,7 @@
  */
 import { RetryableError, TerminalError } from "@restatedev/restate-sdk";
 import { isTerminalError } from "./restate-errors.js";
+import { withoutSecrets } from "./secret-redaction.js";
 
 /** AI SDK errors raised before or instead of a request, which no retry can fix. */
 const NEVER_RETRYABLE_AI_SDK = new Set([
@@ -31,12 +32,17 @@ interface HttpFailure {
 }
 
 /**
- * Maps an error thrown inside a journaled model call to what the step should throw.
+ * Maps an error thrown inside a journaled model call to what the step should throw, without
+ * credentials (see `secret-redaction.ts`): Restate stores its message and the SDK logs it.
  *
  * @param label readable name of the model (e.g. `openai.responses/gpt-4o`), used in messages.
  * @param failFast turn errors that no retry can fix into a `TerminalError`.
  */
 export function classifyModelFailure(error: unknown, label: string, failFast: boolean): unknown {
+  return withoutSecrets(classify(error, label, failFast));
+}
+
+function classify(error: unknown, label: string, failFast: boolean): unknown {
   if (isTerminalError(error) || typeof error !== "object" || error === null) return error;
   const failure = httpFailure(error);
   const message = (error as { message?: unknown }).message;

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
-import { callModel } from "@restate-ai/core";
+import { callModel, withJournaledHeaders } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { afterModelCall, beforeModelCall } from "./loop-guard.js";
@@ -42,7 +42,9 @@ function forJournal(
   result: LanguageModelV4GenerateResult,
   journalBodies: boolean,
 ): LanguageModelV4GenerateResult {
-  const response = journalBodies ? result.response : withoutBody(result.response);
+  const response = withJournaledHeaders(
+    (journalBodies ? result.response : withoutBody(result.response)) ?? {},
+  );
   const request = journalBodies ? result.request : withoutBody(result.request);
   return {
     ...result,

@@ -24,7 +24,12 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
-import { classifyModelFailure, durableStream, type JournaledStream } from "@restate-ai/core";
+import {
+  classifyModelFailure,
+  durableStream,
+  type JournaledStream,
+  withJournaledHeaders,
+} from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
@@ -59,7 +64,7 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
           ...(request === undefined
             ? {}
             : { request: settings.journalBodies ? request : withoutBody(request) }),
-          ...(response === undefined ? {} : { response }),
+          ...(response === undefined ? {} : { response: withJournaledHeaders(response) }),
         };
         return { parts: stream, meta: callMeta };
       },

@@ -18,6 +18,8 @@ import { createRestateMCPClient } from "./mcp-client.js";
 let addCalls = 0;
 let mcpUrl = "";
 let mcpHttp: Server;
+/** The MCP server under /secure wants this token; the service has it from its config, not input. */
+const MCP_TOKEN = "mcp-token-7f3a9c1e5b2d4f60";
 
 function calculatorServer(): McpServer {
   const server = new McpServer({ name: "calculator", version: "1.0.0" });
@@ -75,12 +77,38 @@ const agent = restate.service({
     sse: async (ctx: restate.Context) => {
       await createRestateMCPClient(ctx, { transport: { type: "sse", url: mcpUrl } });
     },
+    httpUrl: async (ctx: restate.Context, url: string) => {
+      await createRestateMCPClient(ctx, { transport: { type: "http", url } });
+    },
+    withToken: async (ctx: restate.Context, token: string) => {
+      const headers = {
+        Authorization: `Bearer ${token === "right" ? MCP_TOKEN : `${MCP_TOKEN}-x`}`,
+      };
+      try {
+        const mcp = await createRestateMCPClient(ctx, {
+          transport: { type: "http", url: mcpUrl.replace("/mcp", "/secure"), headers },
+        });
+        const tools = Object.keys(await mcp.tools());
+        const motd = await mcp.readResource({ uri: "memo://motd" });
+        await mcp.close();
+        return { tools, motd: motd.contents[0] };
+      } catch (error) {
+        return { failure: `${(error as Error).name}: ${(error as Error).message}` };
+      }
+    },
   },
 });
 
 let env: RestateTestEnvironment;
 beforeAll(async () => {
   mcpHttp = createServer(async (req, res) => {
+    const auth = req.headers.authorization;
+    if (req.url?.startsWith("/secure") && auth !== `Bearer ${MCP_TOKEN}`) {
+      // as careless servers and proxies do: echo the credentials in the error
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: `invalid credentials, Authorization: ${auth}` }));
+      return;
+    }
     const server = calculatorServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on("close", () => {
@@ -139,9 +167,31 @@ describe("createRestateMCPClient", () => {
     expect(result).toMatch(/^TerminalError: MCPClientError: .*memo:\/\/missing/);
   });
 
-  it("refuses transports whose sessions cannot be resumed", async () => {
+  it("refuses transports whose sessions cannot be resumed, and URLs other than http(s)", async () => {
     await expect(env.restate.call("mcpAgent/sse", null)).rejects.toThrow(
       /only supports the HTTP transport/,
     );
+    for (const url of ["file:///etc/passwd", "ws://127.0.0.1:1/mcp", "not a url"]) {
+      await expect(env.restate.call("mcpAgent/httpUrl", url)).rejects.toThrow(
+        /only supports the HTTP transport \({ type: 'http', url: 'http\(s\):\/\/...' }\)/,
+      );
+    }
+  });
+
+  it("never journals or stores the auth headers it is given, even when the server echoes them", async () => {
+    const ok = await env.restate.send("mcpAgent/withToken", "right");
+    expect(await env.restate.attach(ok)).toEqual({
+      tools: ["add"],
+      motd: { uri: "memo://motd", text: "hello" },
+    });
+    const denied = await env.restate.send("mcpAgent/withToken", "wrong");
+    const answer = await env.restate.attach<{ failure: string }>(denied);
+    expect(answer.failure).toMatch(/HTTP 401.*Authorization: Bearer \[redacted\]/);
+    const stored = JSON.stringify([
+      await env.restate.query(`SELECT * FROM sys_journal WHERE id IN ('${ok}', '${denied}')`),
+      await env.restate.query(`SELECT * FROM sys_invocation WHERE id IN ('${ok}', '${denied}')`),
+    ]);
+    expect(stored).toContain("list tools");
+    expect(stored).not.toContain(MCP_TOKEN);
   });
 });

@@ -7,7 +7,7 @@
  * except HTTP statuses that a retry can fix (408, 429, 5xx), which Restate retries.
  */
 import { createMCPClient, type MCPClient, type MCPClientConfig, MCPClientError } from "@ai-sdk/mcp";
-import { isTerminalError } from "@restate-ai/core";
+import { isTerminalError, withoutSecrets } from "@restate-ai/core";
 import { type Context, type RunOptions, TerminalError } from "@restatedev/restate-sdk";
 
 /** The `schemas` option of {@link RestateMCPClient.tools}. */
@@ -35,21 +35,26 @@ const DEFAULT_RETRY: RunOptions<never> = {
  * Connects to an MCP server over the HTTP transport and returns a {@link RestateMCPClient}.
  *
  * @param runOptions retry policy of every journaled MCP call (default 10 attempts from 1 s).
- * @throws TerminalError for any transport other than `{ type: "http" }`: SSE and stdio sessions
- *   cannot be resumed by a retried or replayed invocation.
+ * @throws TerminalError for any transport other than `{ type: "http" }` with an `http:` or `https:`
+ *   URL: SSE and stdio sessions cannot be resumed by a retried or replayed invocation.
+ *
+ * The transport's `headers` (e.g. `Authorization`) are never journaled: only what the server
+ * answers is, and failures are stored without credentials (see `secret-redaction.ts` in the core).
  */
 export async function createRestateMCPClient(
   ctx: Context,
   config: MCPClientConfig,
   runOptions?: RunOptions<never>,
 ): Promise<RestateMCPClient> {
-  if (!("type" in config.transport) || config.transport.type !== "http") {
+  if (!("type" in config.transport) || config.transport.type !== "http" || !isHttpUrl(config)) {
     throw new TerminalError(
-      "RestateMCPClient only supports the HTTP transport ({ type: 'http', url }); SSE and stdio transports cannot be resumed.",
+      "RestateMCPClient only supports the HTTP transport ({ type: 'http', url: 'http(s)://...' }); SSE and stdio transports cannot be resumed.",
     );
   }
   // Managed (event adapter) clients differ only in `experimental_events`, which is not wrapped.
-  const client = (await createMCPClient(config)) as MCPClient;
+  const client = (await createMCPClient(config).catch((error: unknown) => {
+    throw withoutSecrets(error);
+  })) as MCPClient;
   return new RestateMCPClient(
     ctx,
     config.clientName ?? config.name ?? "RestateMCPClient",
@@ -160,11 +165,20 @@ export class RestateMCPClient {
         try {
           return await call();
         } catch (error) {
-          throw asStepError(error);
+          throw withoutSecrets(asStepError(error));
         }
       },
       this.retryPolicy as RunOptions<T>,
     );
+  }
+}
+
+function isHttpUrl(config: MCPClientConfig): boolean {
+  const url = (config.transport as { url?: unknown }).url;
+  try {
+    return ["http:", "https:"].includes(new URL(String(url)).protocol);
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,359 @@
+/**
+ * Encrypted journals and state: a `JournalValueCodec` for the Restate endpoint.
+ *
+ * The Restate SDK passes every journal value through the endpoint's codec after the serde: handler
+ * inputs and outputs, `ctx.run` results (every model call, stream and tool step of our adapters),
+ * state values (chat histories, `RestateSession`), awakeable / promise / signal payloads and
+ * service-call arguments and results. This codec encrypts each with AES-256-GCM (Node's `crypto`),
+ * under a fresh random 96-bit IV, optionally deflating large values first. Each value carries the id
+ * of its key, so keys rotate: new values use the first key of the set, the older keys still decrypt.
+ *
+ * What it does not cover (they never pass the codec): journal entry names (`generate openai/gpt-4o`,
+ * `tool lookup`), entry types and timing, value sizes, state keys, invocation targets and ids,
+ * headers, and failure messages (`TerminalError` texts, `last_failure`); `secret-redaction.ts`
+ * keeps secrets out of the latter.
+ *
+ * A value that cannot be decrypted (key id unknown, wrong key, altered bytes) fails the attempt
+ * with a {@link JournalDecryptionError} naming the key id, which Restate retries and shows as the
+ * invocation's `last_failure`: nothing is lost, and once the key is back (fix the key set, restart
+ * the service) the invocation continues from its journal. Plaintext values — handler inputs from
+ * callers without the codec (`curl`), journals written before encryption was turned on — are
+ * accepted unless `acceptPlaintext: false`.
+ *
+ * Envelope: `FF 52 41 45` (magic), version 1, flags (bit 0: deflated), key id length, key id,
+ * IV (12 bytes), ciphertext, GCM tag (16 bytes); the bytes up to the key id are authenticated too.
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { EndpointOptions, HooksProvider, JournalValueCodec } from "@restatedev/restate-sdk";
+import {
+  checkJournalKeys,
+  JOURNAL_KEYS_ENV,
+  JOURNAL_KEYS_FILE_ENV,
+  type JournalKey,
+  JournalKeyConfigError,
+  journalKeysFromEnv,
+} from "./journal-keys.js";
+import { isTerminalError } from "./restate-errors.js";
+
+/** How {@link journalEncryption} gets its keys and shapes its values. */
+export interface JournalEncryptionOptions {
+  /**
+   * The key set, the first key encrypting; or a function returning it (e.g. data keys a KMS
+   * decrypts at start-up). Default: `RESTATE_AI_JOURNAL_KEYS`, else `RESTATE_AI_JOURNAL_KEYS_FILE`.
+   * A function that fails is called again on the next value, and the attempts fail meanwhile.
+   */
+  keys?: readonly JournalKey[] | (() => readonly JournalKey[] | Promise<readonly JournalKey[]>);
+  /** Returns the key of an id found in a stored value but not in `keys` (e.g. from a KMS). */
+  findKey?: (keyId: string) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  /**
+   * Deflate values of at least this many bytes before encrypting them (kept only when smaller).
+   * Default: never — compression lets value sizes depend on their content (see docs/security.md).
+   */
+  compressAbove?: number;
+  /**
+   * Accept values that are not encrypted: inputs of callers without the codec, and values
+   * journaled before encryption was turned on. Default `true`.
+   */
+  acceptPlaintext?: boolean;
+}
+
+/** What `restate.serve` / `restate.endpoint()` take to encrypt journals and state. */
+export type JournalEncryptionEndpointOptions = Required<
+  Pick<EndpointOptions, "journalValueCodecProvider" | "defaultServiceOptions">
+>;
+
+/** A journal value that cannot be decrypted; the attempt fails and Restate retries it. */
+export class JournalDecryptionError extends Error {
+  override name = "JournalDecryptionError";
+  /** The key id the value names, when it names one. */
+  readonly keyId: string | undefined;
+
+  constructor(message: string, keyId?: string) {
+    super(`${MESSAGE_PREFIX}${message}`);
+    this.keyId = keyId;
+  }
+}
+
+const MESSAGE_PREFIX = "Journal encryption: ";
+/** The SDK turns a failed decode of a handler input into a TerminalError with this text. */
+const SDK_INPUT_FAILURE = "Failed to decode input using journal value codec: ";
+const MAGIC = [0xff, 0x52, 0x41, 0x45] as const;
+const VERSION = 1;
+const DEFLATED = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** magic, version, flags, key id length */
+const FIXED_HEADER = MAGIC.length + 3;
+
+interface LoadedKey {
+  id: string;
+  secret: KeyObject;
+  idBytes: Buffer;
+}
+
+let largestOverhead = 0;
+
+/**
+ * Bytes the journal encryption of this process adds to a value at most (0 without encryption), so
+ * a size limit can be checked on what is stored (compression only ever makes a value smaller).
+ */
+export function encryptionOverhead(): number {
+  return largestOverhead;
+}
+
+/**
+ * Endpoint options that encrypt every journal value and state of the endpoint's services:
+ *
+ * ```ts
+ * restate.serve({ services, ...journalEncryption() }); // keys from RESTATE_AI_JOURNAL_KEYS
+ * ```
+ *
+ * Services that set their own `hooks` must add {@link retryUndecryptableInput} to them.
+ *
+ * @throws JournalKeyConfigError at once for a malformed key set, or when none is configured.
+ */
+export function journalEncryption(
+  options: JournalEncryptionOptions = {},
+): JournalEncryptionEndpointOptions {
+  const { codec, keys } = buildCodec(options);
+  // Resolves even if the keys failed to load: the values report it, and loading is tried again.
+  const provided = keys.ready().then(
+    () => codec,
+    () => codec,
+  );
+  return {
+    journalValueCodecProvider: () => provided,
+    defaultServiceOptions: { hooks: [retryUndecryptableInput] },
+  };
+}
+
+/**
+ * The codec itself, once its keys are loaded; e.g. for a client that sends encrypted inputs and
+ * reads encrypted outputs (`@restatedev/restate-sdk-clients`: `connect({ url, journalValueCodec })`).
+ *
+ * @throws JournalKeyConfigError at once for a malformed key set, or when none is configured.
+ */
+export async function journalCodec(
+  options: JournalEncryptionOptions = {},
+): Promise<JournalValueCodec> {
+  const { codec, keys } = buildCodec(options);
+  await keys.ready();
+  return codec;
+}
+
+function buildCodec(options: JournalEncryptionOptions): {
+  codec: JournalValueCodec;
+  keys: Keyring;
+} {
+  const keys = new Keyring(keySource(options.keys), options.findKey);
+  const compressAbove = options.compressAbove ?? Number.POSITIVE_INFINITY;
+  const acceptPlaintext = options.acceptPlaintext ?? true;
+  const codec: JournalValueCodec = {
+    encode: (value) => (value.length === 0 ? value : seal(keys.encrypting(), value, compressAbove)),
+    decode: async (value) => {
+      if (value.length === 0) return value;
+      if (!isEnvelope(value)) {
+        if (acceptPlaintext) return value;
+        throw new JournalDecryptionError(
+          "a journal value is not encrypted, and acceptPlaintext is false",
+        );
+      }
+      return open(value, (id) => keys.decrypting(id));
+    },
+  };
+  return { codec, keys };
+}
+
+/**
+ * Hook that keeps an invocation whose input cannot be decrypted retryable. The SDK fails such an
+ * invocation for good (its input decode failure is a `TerminalError`); this makes it an ordinary
+ * failed attempt, retried until the key is back, like every other value of the journal.
+ */
+export const retryUndecryptableInput: HooksProvider = () => ({
+  interceptor: {
+    handler: async (next) => {
+      try {
+        await next();
+      } catch (error) {
+        const message = (error as { message?: unknown } | undefined)?.message;
+        if (
+          isTerminalError(error) &&
+          typeof message === "string" &&
+          message.startsWith(`${SDK_INPUT_FAILURE}${MESSAGE_PREFIX}`)
+        ) {
+          throw new JournalDecryptionError(
+            `the invocation's input: ${message.slice(SDK_INPUT_FAILURE.length + MESSAGE_PREFIX.length)}`,
+          );
+        }
+        throw error;
+      }
+    },
+  },
+});
+
+function keySource(keys: JournalEncryptionOptions["keys"]): () => Promise<readonly JournalKey[]> {
+  if (typeof keys === "function") return async () => keys();
+  const given =
+    keys ??
+    journalKeysFromEnv() ??
+    failConfig(
+      `no journal keys: set ${JOURNAL_KEYS_ENV} (or ${JOURNAL_KEYS_FILE_ENV}) to "<key id>:<base64 of 32 random bytes>", e.g. from \`openssl rand -base64 32\`, or pass keys`,
+    );
+  const checked = checkJournalKeys(given, keys === undefined ? JOURNAL_KEYS_ENV : "keys");
+  return async () => checked;
+}
+
+function failConfig(message: string): never {
+  throw new JournalKeyConfigError(message);
+}
+
+/** The loaded keys; loading (a user function) is retried while it fails. */
+class Keyring {
+  private encryptingKey: LoadedKey | undefined;
+  private readonly byId = new Map<string, LoadedKey>();
+  private loading: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private readonly source: () => Promise<readonly JournalKey[]>;
+  private readonly findKey: JournalEncryptionOptions["findKey"];
+
+  constructor(
+    source: () => Promise<readonly JournalKey[]>,
+    findKey: JournalEncryptionOptions["findKey"],
+  ) {
+    this.source = source;
+    this.findKey = findKey;
+  }
+
+  ready(): Promise<void> {
+    if (this.encryptingKey !== undefined) return Promise.resolve();
+    this.loading ??= this.source()
+      .then((keys) => {
+        const loaded = checkJournalKeys(keys).map(load);
+        for (const key of loaded) this.byId.set(key.id, key);
+        this.encryptingKey = loaded[0];
+        const overhead = FIXED_HEADER + (loaded[0]?.idBytes.length ?? 0) + IV_BYTES + TAG_BYTES;
+        largestOverhead = Math.max(largestOverhead, overhead);
+      })
+      .catch((error: unknown) => {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.loading = undefined;
+        throw this.failure;
+      });
+    return this.loading;
+  }
+
+  encrypting(): LoadedKey {
+    if (this.encryptingKey !== undefined) return this.encryptingKey;
+    this.ready().catch(() => {});
+    throw new JournalDecryptionError(
+      `the journal keys are not loaded${this.failure === undefined ? " yet" : `: ${this.failure.message}`}`,
+    );
+  }
+
+  async decrypting(id: string): Promise<LoadedKey> {
+    await this.ready().catch((error: Error) => {
+      throw new JournalDecryptionError(
+        `the journal keys could not be loaded: ${error.message}`,
+        id,
+      );
+    });
+    const known = this.byId.get(id);
+    if (known !== undefined) return known;
+    const found = await this.findKey?.(id);
+    if (found !== undefined) {
+      const [checked] = checkJournalKeys([{ id, key: found }], "findKey");
+      const key = load(checked as JournalKey);
+      this.byId.set(id, key);
+      return key;
+    }
+    throw new JournalDecryptionError(
+      `a journal value is encrypted with key "${id}", which this service does not have (its keys: ${[...this.byId.keys()].join(", ")}). Add key "${id}" to the key set and restart the service: the invocation continues on its next retry.`,
+      id,
+    );
+  }
+}
+
+function load({ id, key }: JournalKey): LoadedKey {
+  return { id, secret: createSecretKey(key), idBytes: Buffer.from(id, "utf8") };
+}
+
+function seal(key: LoadedKey, value: Uint8Array, compressAbove: number): Uint8Array {
+  let flags = 0;
+  let plain = value;
+  if (value.length >= compressAbove) {
+    const deflated = deflateRawSync(value);
+    if (deflated.length < value.length) {
+      plain = deflated;
+      flags |= DEFLATED;
+    }
+  }
+  const header = Buffer.allocUnsafe(FIXED_HEADER + key.idBytes.length);
+  header.set(MAGIC, 0);
+  header[MAGIC.length] = VERSION;
+  header[MAGIC.length + 1] = flags;
+  header[MAGIC.length + 2] = key.idBytes.length;
+  key.idBytes.copy(header, FIXED_HEADER);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key.secret, iv);
+  cipher.setAAD(header);
+  const body = cipher.update(plain);
+  const last = cipher.final();
+  return Buffer.concat([header, iv, body, last, cipher.getAuthTag()]);
+}
+
+async function open(
+  value: Uint8Array,
+  keyFor: (id: string) => Promise<LoadedKey>,
+): Promise<Uint8Array> {
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
+  const version = bytes[MAGIC.length];
+  if (version !== VERSION) {
+    throw new JournalDecryptionError(
+      `a journal value has envelope version ${version}, which this version of @restate-ai does not know`,
+    );
+  }
+  const flags = bytes[MAGIC.length + 1] ?? 0;
+  const idEnd = FIXED_HEADER + (bytes[MAGIC.length + 2] ?? 0);
+  if (bytes.length < idEnd + IV_BYTES + TAG_BYTES) {
+    throw new JournalDecryptionError(`a journal value is truncated (${bytes.length} bytes)`);
+  }
+  const id = bytes.toString("utf8", FIXED_HEADER, idEnd);
+  const key = await keyFor(id);
+  const decipher = createDecipheriv(
+    "aes-256-gcm",
+    key.secret,
+    bytes.subarray(idEnd, idEnd + IV_BYTES),
+  );
+  decipher.setAAD(bytes.subarray(0, idEnd));
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+  let plain: Buffer;
+  try {
+    plain = Buffer.concat([
+      decipher.update(bytes.subarray(idEnd + IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+  } catch {
+    throw new JournalDecryptionError(
+      `a journal value could not be decrypted with key "${id}": the key this service has under that id is not the one the value was encrypted with, or the value was altered. Restore the right key "${id}" and restart the service: the invocation continues on its next retry.`,
+      id,
+    );
+  }
+  return (flags & DEFLATED) === 0 ? plain : inflateRawSync(plain);
+}
+
+function isEnvelope(value: Uint8Array): boolean {
+  return (
+    value.length > FIXED_HEADER &&
+    value[0] === MAGIC[0] &&
+    value[1] === MAGIC[1] &&
+    value[2] === MAGIC[2] &&
+    value[3] === MAGIC[3]
+  );
+}
