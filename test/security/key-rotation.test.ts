@@ -110,8 +110,8 @@ describe.each(["vercel", "agents"] as Sdk[])("%s agent: journal keys change mid-
       );
       expect(missing.status).not.toBe("completed");
       expect(missing.last_failure).toMatch(/Journal encryption: .*Add key "k-old" to the key set/);
-    // which value failed first: the input, or (plaintext input) the first journaled step
-    expect(missing.last_failure?.includes("the invocation's input")).toBe(!plainInput);
+      // which value failed first: the input, or (plaintext input) the first journaled step
+      expect(missing.last_failure?.includes("the invocation's input")).toBe(!plainInput);
 
       await suite.service.restart({ RESTATE_AI_JOURNAL_KEYS: forgedOld });
       const forged = await suite.restate.waitFor(id, (row) =>
