@@ -41,6 +41,18 @@ export interface RssFigure {
   peakRssBytes: number;
 }
 
+/** The journal encryption codec on one value: encode + decode, without Restate. */
+export interface CodecFigure {
+  /** Size of the serialised value. */
+  valueBytes: number;
+  /** Deflated before encryption (`compressAbove`). */
+  compressed: boolean;
+  /** Size of the encrypted value, as Restate stores it. */
+  storedBytes: number;
+  /** Encode + decode of one value, µs, over batches. */
+  microsPerEntry: Spread;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -57,12 +69,13 @@ export interface BenchResults {
     memoryGiB: number;
     restateServer: string;
     durationSeconds: number;
-    contenders: { id: string; title: string; floor?: string }[];
+    contenders: { id: string; title: string; floor?: string; encrypts?: string }[];
   };
   latency: LatencyCell[];
   throughput: ThroughputCell[];
   journal: JournalFigure[];
   replay: ReplayFigure[];
   rss: RssFigure[];
+  codec: CodecFigure[];
   targets: TargetCheck[];
 }

@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
+import { codecCost } from "./codec-cost.ts";
 import { type Contender, contenders, isDurable } from "./contender-list.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
@@ -26,7 +27,14 @@ export async function runBench(
   only?: Set<string>,
 ): Promise<BenchResults> {
   const started = performance.now();
-  const figures: Figures = { latency: [], throughput: [], journal: [], replay: [], rss: [] };
+  const figures: Figures = {
+    latency: [],
+    throughput: [],
+    journal: [],
+    replay: [],
+    rss: [],
+    codec: [],
+  };
   const chosen = contenders.filter((c) => only === undefined || only.has(c.id));
   const restate = await RestateServer.start({
     env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
@@ -46,6 +54,10 @@ export async function runBench(
   } finally {
     await restate.stop();
   }
+  figures.codec = await codecCost(plan.codecBatches);
+  log(
+    `journal encryption codec, 1 KiB entry: ${figures.codec[0]?.microsPerEntry.median.toFixed(1)} µs`,
+  );
   const results: BenchResults = {
     meta: {
       date: new Date().toISOString(),
@@ -56,10 +68,11 @@ export async function runBench(
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       restateServer: "1.7.12",
       durationSeconds: Math.round((performance.now() - started) / 1000),
-      contenders: chosen.map(({ id, title, floor }) => ({
+      contenders: chosen.map(({ id, title, floor, encrypts }) => ({
         id,
         title,
         ...(floor ? { floor } : {}),
+        ...(encrypts ? { encrypts } : {}),
       })),
     },
     ...figures,
