@@ -25,6 +25,7 @@ export async function runBench(
   plan: BenchPlan,
   log: (line: string) => void,
   only?: Set<string>,
+  replay = true,
 ): Promise<BenchResults> {
   const started = performance.now();
   const figures: Figures = {
@@ -48,7 +49,7 @@ export async function runBench(
     } finally {
       await Promise.all(running.map((r) => r.stop()));
     }
-    for (const contender of chosen.filter(isDurable)) {
+    for (const contender of replay ? chosen.filter(isDurable) : []) {
       await measureReplay(contender, restate, plan, figures, log);
     }
   } finally {

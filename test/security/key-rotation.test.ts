@@ -32,7 +32,7 @@ const oldKey = generateJournalKey("k-old");
 const newKey = generateJournalKey("k-new");
 const forgedOld = generateJournalKey("k-old");
 
-/** The key id in a stored value's envelope (see journal-encryption.ts). */
+/** The key id in a stored value's envelope (see packages/core/src/journal-envelope.ts). */
 function keyIdOf(bytes: Uint8Array): string {
   return Buffer.from(bytes.subarray(7, 7 + (bytes[6] ?? 0))).toString("utf8");
 }

@@ -18,20 +18,19 @@
  * invocation's `last_failure`: nothing is lost, and once the key is back (fix the key set, restart
  * the service) the invocation continues from its journal. Plaintext values — handler inputs from
  * callers without the codec (`curl`), journals written before encryption was turned on — are
- * accepted unless `acceptPlaintext: false`.
- *
- * Envelope: `FF 52 41 45` (magic), version 1, flags (bit 0: deflated), key id length, key id,
- * IV (12 bytes), ciphertext, GCM tag (16 bytes); the bytes up to the key id are authenticated too.
+ * accepted unless `acceptPlaintext: false`. The format of an encrypted value: `journal-envelope.ts`.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createSecretKey,
-  type KeyObject,
-  randomBytes,
-} from "node:crypto";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { EndpointOptions, HooksProvider, JournalValueCodec } from "@restatedev/restate-sdk";
+import {
+  ERROR_PREFIX,
+  envelopeOverhead,
+  isEnvelope,
+  JournalDecryptionError,
+  type LoadedKey,
+  loadKey,
+  open,
+  seal,
+} from "./journal-envelope.js";
 import {
   checkJournalKeys,
   JOURNAL_KEYS_ENV,
@@ -41,6 +40,11 @@ import {
   journalKeysFromEnv,
 } from "./journal-keys.js";
 import { isTerminalError } from "./restate-errors.js";
+
+export { JournalDecryptionError } from "./journal-envelope.js";
+
+/** The SDK turns a failed decode of a handler input into a TerminalError with this text. */
+const SDK_INPUT_FAILURE = "Failed to decode input using journal value codec: ";
 
 /** How {@link journalEncryption} gets its keys and shapes its values. */
 export interface JournalEncryptionOptions {
@@ -68,35 +72,6 @@ export interface JournalEncryptionOptions {
 export type JournalEncryptionEndpointOptions = Required<
   Pick<EndpointOptions, "journalValueCodecProvider" | "defaultServiceOptions">
 >;
-
-/** A journal value that cannot be decrypted; the attempt fails and Restate retries it. */
-export class JournalDecryptionError extends Error {
-  override name = "JournalDecryptionError";
-  /** The key id the value names, when it names one. */
-  readonly keyId: string | undefined;
-
-  constructor(message: string, keyId?: string) {
-    super(`${MESSAGE_PREFIX}${message}`);
-    this.keyId = keyId;
-  }
-}
-
-const MESSAGE_PREFIX = "Journal encryption: ";
-/** The SDK turns a failed decode of a handler input into a TerminalError with this text. */
-const SDK_INPUT_FAILURE = "Failed to decode input using journal value codec: ";
-const MAGIC = [0xff, 0x52, 0x41, 0x45] as const;
-const VERSION = 1;
-const DEFLATED = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-/** magic, version, flags, key id length */
-const FIXED_HEADER = MAGIC.length + 3;
-
-interface LoadedKey {
-  id: string;
-  secret: KeyObject;
-  idBytes: Buffer;
-}
 
 let largestOverhead = 0;
 
@@ -186,10 +161,10 @@ export const retryUndecryptableInput: HooksProvider = () => ({
         if (
           isTerminalError(error) &&
           typeof message === "string" &&
-          message.startsWith(`${SDK_INPUT_FAILURE}${MESSAGE_PREFIX}`)
+          message.startsWith(`${SDK_INPUT_FAILURE}${ERROR_PREFIX}`)
         ) {
           throw new JournalDecryptionError(
-            `the invocation's input: ${message.slice(SDK_INPUT_FAILURE.length + MESSAGE_PREFIX.length)}`,
+            `the invocation's input: ${message.slice(SDK_INPUT_FAILURE.length + ERROR_PREFIX.length)}`,
           );
         }
         throw error;
@@ -235,11 +210,12 @@ class Keyring {
     if (this.encryptingKey !== undefined) return Promise.resolve();
     this.loading ??= this.source()
       .then((keys) => {
-        const loaded = checkJournalKeys(keys).map(load);
+        const loaded = checkJournalKeys(keys).map(loadKey);
         for (const key of loaded) this.byId.set(key.id, key);
         this.encryptingKey = loaded[0];
-        const overhead = FIXED_HEADER + (loaded[0]?.idBytes.length ?? 0) + IV_BYTES + TAG_BYTES;
-        largestOverhead = Math.max(largestOverhead, overhead);
+        if (loaded[0] !== undefined) {
+          largestOverhead = Math.max(largestOverhead, envelopeOverhead(loaded[0]));
+        }
       })
       .catch((error: unknown) => {
         this.failure = error instanceof Error ? error : new Error(String(error));
@@ -269,7 +245,7 @@ class Keyring {
     const found = await this.findKey?.(id);
     if (found !== undefined) {
       const [checked] = checkJournalKeys([{ id, key: found }], "findKey");
-      const key = load(checked as JournalKey);
+      const key = loadKey(checked as JournalKey);
       this.byId.set(id, key);
       return key;
     }
@@ -278,82 +254,4 @@ class Keyring {
       id,
     );
   }
-}
-
-function load({ id, key }: JournalKey): LoadedKey {
-  return { id, secret: createSecretKey(key), idBytes: Buffer.from(id, "utf8") };
-}
-
-function seal(key: LoadedKey, value: Uint8Array, compressAbove: number): Uint8Array {
-  let flags = 0;
-  let plain = value;
-  if (value.length >= compressAbove) {
-    const deflated = deflateRawSync(value);
-    if (deflated.length < value.length) {
-      plain = deflated;
-      flags |= DEFLATED;
-    }
-  }
-  const header = Buffer.allocUnsafe(FIXED_HEADER + key.idBytes.length);
-  header.set(MAGIC, 0);
-  header[MAGIC.length] = VERSION;
-  header[MAGIC.length + 1] = flags;
-  header[MAGIC.length + 2] = key.idBytes.length;
-  key.idBytes.copy(header, FIXED_HEADER);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key.secret, iv);
-  cipher.setAAD(header);
-  const body = cipher.update(plain);
-  const last = cipher.final();
-  return Buffer.concat([header, iv, body, last, cipher.getAuthTag()]);
-}
-
-async function open(
-  value: Uint8Array,
-  keyFor: (id: string) => Promise<LoadedKey>,
-): Promise<Uint8Array> {
-  const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
-  const version = bytes[MAGIC.length];
-  if (version !== VERSION) {
-    throw new JournalDecryptionError(
-      `a journal value has envelope version ${version}, which this version of @restate-ai does not know`,
-    );
-  }
-  const flags = bytes[MAGIC.length + 1] ?? 0;
-  const idEnd = FIXED_HEADER + (bytes[MAGIC.length + 2] ?? 0);
-  if (bytes.length < idEnd + IV_BYTES + TAG_BYTES) {
-    throw new JournalDecryptionError(`a journal value is truncated (${bytes.length} bytes)`);
-  }
-  const id = bytes.toString("utf8", FIXED_HEADER, idEnd);
-  const key = await keyFor(id);
-  const decipher = createDecipheriv(
-    "aes-256-gcm",
-    key.secret,
-    bytes.subarray(idEnd, idEnd + IV_BYTES),
-  );
-  decipher.setAAD(bytes.subarray(0, idEnd));
-  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-  let plain: Buffer;
-  try {
-    plain = Buffer.concat([
-      decipher.update(bytes.subarray(idEnd + IV_BYTES, bytes.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
-  } catch {
-    throw new JournalDecryptionError(
-      `a journal value could not be decrypted with key "${id}": the key this service has under that id is not the one the value was encrypted with, or the value was altered. Restore the right key "${id}" and restart the service: the invocation continues on its next retry.`,
-      id,
-    );
-  }
-  return (flags & DEFLATED) === 0 ? plain : inflateRawSync(plain);
-}
-
-function isEnvelope(value: Uint8Array): boolean {
-  return (
-    value.length > FIXED_HEADER &&
-    value[0] === MAGIC[0] &&
-    value[1] === MAGIC[1] &&
-    value[2] === MAGIC[2] &&
-    value[3] === MAGIC[3]
-  );
 }
