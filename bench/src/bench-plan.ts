@@ -23,6 +23,8 @@ export interface BenchPlan {
   journalSteps: number;
   /** Timed batches of the journal encryption codec, per value size. */
   codecBatches: number;
+  /** Rounds of the CPU-time comparison of encrypted contenders and their plain twins. */
+  encryptionRounds: number;
 }
 
 export const fullPlan: BenchPlan = {
@@ -43,6 +45,7 @@ export const fullPlan: BenchPlan = {
   replay: { latencies: [0, 20], rounds: 3 },
   journalSteps: 20,
   codecBatches: 15,
+  encryptionRounds: 12,
 };
 
 export const quickPlan: BenchPlan = {
@@ -55,4 +58,5 @@ export const quickPlan: BenchPlan = {
   replay: { latencies: [0], rounds: 1 },
   journalSteps: 20,
   codecBatches: 3,
+  encryptionRounds: 2,
 };

@@ -8,6 +8,7 @@ import { encryptionCost, floorPerStep } from "./targets.ts";
 
 const ms = (s: Spread) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
 const rate = (s: Spread) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+const rate3 = (s: Spread) => `${s.median.toFixed(3)} (${s.min.toFixed(3)}–${s.max.toFixed(3)})`;
 
 function table(header: string[], rows: string[][]): string {
   return [
@@ -121,6 +122,18 @@ function encryptionSection(results: BenchResults): string[] {
     rate(c.microsPerEntry),
     (c.microsPerEntry.median / (c.valueBytes / 1024)).toFixed(1),
   ]);
+  const cpuRows = results.encryptionCpu.map((e) => {
+    const added = e.cpuMsPerStepOn.median - e.cpuMsPerStepOff.median;
+    return [
+      e.contender,
+      rate3(e.cpuMsPerStepOff),
+      rate3(e.cpuMsPerStepOn),
+      added.toFixed(3),
+      String(Math.round(e.journalBytesPerStepOff)),
+      String(Math.round(e.journalBytesPerStepOn)),
+      (added / (e.journalBytesPerStepOff / 1024)).toFixed(3),
+    ];
+  });
   const costs = encryptionCost(results);
   const costRows = costs.map((c) => [
     c.id,
@@ -149,10 +162,29 @@ function encryptionSection(results: BenchResults): string[] {
       codecRows,
     ),
     "",
+    ...(cpuRows.length === 0
+      ? []
+      : [
+          `CPU time of the service process per step of a ${results.encryptionCpu[0]?.steps}-step agent (0 ms model latency), the plain twin and the encrypted contender started side by side and driven in turns (ms, median and min–max over rounds):`,
+          "",
+          table(
+            [
+              "contender",
+              "CPU ms/step, off",
+              "on",
+              "added ms",
+              "journal B/step, off",
+              "on",
+              "added ms per KiB",
+            ],
+            cpuRows,
+          ),
+          "",
+        ]),
     ...(costRows.length === 0
       ? []
       : [
-          `The same agent with and without journal encryption, per step of the ${costs[0]?.steps}-step agent (medians; differences below the run-to-run noise of a few tenths of a millisecond are noise):`,
+          `Wall time, from the latency tables: the same agent with and without journal encryption, per step of the ${costs[0]?.steps}-step agent (medians; on a busy machine differences of a few tenths of a millisecond are noise — the CPU table above is the measurement):`,
           "",
           table(
             [

@@ -53,6 +53,18 @@ export interface CodecFigure {
   microsPerEntry: Spread;
 }
 
+/** CPU time of the service process per agent step, the same agent without and with encryption. */
+export interface EncryptionCpuFigure {
+  contender: string;
+  /** The plain twin. */
+  encrypts: string;
+  steps: number;
+  cpuMsPerStepOff: Spread;
+  cpuMsPerStepOn: Spread;
+  journalBytesPerStepOff: number;
+  journalBytesPerStepOn: number;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -77,5 +89,6 @@ export interface BenchResults {
   replay: ReplayFigure[];
   rss: RssFigure[];
   codec: CodecFigure[];
+  encryptionCpu: EncryptionCpuFigure[];
   targets: TargetCheck[];
 }

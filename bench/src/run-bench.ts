@@ -11,6 +11,7 @@ import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
 import { codecCost } from "./codec-cost.ts";
 import { type Contender, contenders, isDurable } from "./contender-list.ts";
+import { encryptionCpuCost } from "./encryption-cost.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
 import { RETRY_INTERVAL, replayTiming } from "./replay.ts";
@@ -35,6 +36,7 @@ export async function runBench(
     replay: [],
     rss: [],
     codec: [],
+    encryptionCpu: [],
   };
   const chosen = contenders.filter((c) => only === undefined || only.has(c.id));
   const restate = await RestateServer.start({
@@ -48,6 +50,12 @@ export async function runBench(
       await measureLive(running, restate, plan, figures, log);
     } finally {
       await Promise.all(running.map((r) => r.stop()));
+    }
+    figures.encryptionCpu = await encryptionCpuCost(restate, plan.encryptionRounds, only);
+    for (const e of figures.encryptionCpu) {
+      log(
+        `journal encryption, CPU per step: ${e.encrypts} ${e.cpuMsPerStepOff.median.toFixed(3)} ms, ${e.contender} ${e.cpuMsPerStepOn.median.toFixed(3)} ms`,
+      );
     }
     for (const contender of replay ? chosen.filter(isDurable) : []) {
       await measureReplay(contender, restate, plan, figures, log);

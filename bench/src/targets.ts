@@ -168,11 +168,13 @@ function encryptionTargets(results: BenchResults): TargetCheck[] {
       met: ms <= 0.1,
     });
   }
-  for (const cost of encryptionCost(results).filter((c) => c.latencyMs === 0)) {
+  for (const e of results.encryptionCpu) {
+    const added = e.cpuMsPerStepOn.median - e.cpuMsPerStepOff.median;
+    const perKiB = added / (e.journalBytesPerStepOff / 1024);
     checks.push({
-      target: `journal encryption adds ≤ 0.1 ms per KiB journaled per step, ${cost.encrypts}, 0 ms model latency`,
-      measured: `${fmt(cost.added)} ms per step (${fmt(cost.off)} → ${fmt(cost.on)}) for ${Math.round(cost.bytesOff)} B = ${fmt(cost.perKiB)} ms/KiB`,
-      met: cost.perKiB <= 0.1,
+      target: `journal encryption adds ≤ 0.1 ms per KiB journaled, ${e.encrypts} (service CPU per step)`,
+      measured: `${e.cpuMsPerStepOff.median.toFixed(3)} → ${e.cpuMsPerStepOn.median.toFixed(3)} ms per step for ${Math.round(e.journalBytesPerStepOff)} B = ${perKiB.toFixed(3)} ms/KiB`,
+      met: perKiB <= 0.1,
     });
   }
   return checks;

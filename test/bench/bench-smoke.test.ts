@@ -49,6 +49,12 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(results.replay.map((r) => r.contender).sort()).toEqual([...durable].sort());
     for (const r of results.replay) expect(r.replayMs.median).toBeGreaterThan(0);
     expect(results.codec).toHaveLength(6);
+    expect(results.encryptionCpu.map((e) => e.contender).sort()).toEqual([
+      "agents-durable-encrypted",
+      "ours-generate-encrypted",
+      "ours-stream-encrypted",
+    ]);
+    for (const e of results.encryptionCpu) expect(e.cpuMsPerStepOn.median).toBeGreaterThan(0);
     for (const c of results.codec) expect(c.microsPerEntry.median).toBeGreaterThan(0);
     expect(results.targets.length).toBeGreaterThanOrEqual(12);
     expect(markdown).toContain("## Targets");

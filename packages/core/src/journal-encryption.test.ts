@@ -31,6 +31,17 @@ describe("journalCodec", () => {
     expect(a.length).toBe(value.length + 4 + 3 + 2 + 12 + 16);
   });
 
+  it("reads back what it just sealed without decrypting, but only the exact bytes", async () => {
+    const codec = await journalCodec({ keys: [k1] });
+    const sealed = codec.encode(text("fresh"));
+    expect(read(await codec.decode(new Uint8Array(sealed)))).toBe("fresh");
+    for (const at of [9, sealed.length - 20, sealed.length - 1]) {
+      const altered = new Uint8Array(sealed);
+      altered[at] = (altered[at] ?? 0) ^ 1;
+      await expect(codec.decode(altered)).rejects.toThrow(JournalDecryptionError);
+    }
+  });
+
   it("leaves empty values empty", async () => {
     const codec = await journalCodec({ keys: [k1] });
     expect(codec.encode(new Uint8Array())).toHaveLength(0);

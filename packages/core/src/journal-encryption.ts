@@ -29,6 +29,7 @@ import {
   type LoadedKey,
   loadKey,
   open,
+  parseEnvelope,
   seal,
 } from "./journal-envelope.js";
 import {
@@ -128,19 +129,35 @@ function buildCodec(options: JournalEncryptionOptions): {
   keys: Keyring;
 } {
   const keys = new Keyring(keySource(options.keys), options.findKey);
+  const justSealed = new RecentlySealed();
   const compressAbove = options.compressAbove ?? Number.POSITIVE_INFINITY;
   const acceptPlaintext = options.acceptPlaintext ?? true;
   const codec: JournalValueCodec = {
-    encode: (value) => (value.length === 0 ? value : seal(keys.encrypting(), value, compressAbove)),
-    decode: async (value) => {
+    encode: (value) => {
       if (value.length === 0) return value;
-      if (!isEnvelope(value)) {
-        if (acceptPlaintext) return value;
-        throw new JournalDecryptionError(
-          "a journal value is not encrypted, and acceptPlaintext is false",
-        );
+      const sealed = seal(keys.encrypting(), value, compressAbove);
+      justSealed.remember(sealed, value);
+      return sealed;
+    },
+    decode: (value) => {
+      try {
+        if (value.length === 0) return Promise.resolve(value);
+        const mine = justSealed.recall(value);
+        if (mine !== undefined) return Promise.resolve(mine);
+        if (!isEnvelope(value)) {
+          if (acceptPlaintext) return Promise.resolve(value);
+          throw new JournalDecryptionError(
+            "a journal value is not encrypted, and acceptPlaintext is false",
+          );
+        }
+        const envelope = parseEnvelope(value);
+        // a key at hand decrypts at once; only an unknown id waits (loading, findKey)
+        const key = keys.known(envelope.keyId);
+        if (key !== undefined) return Promise.resolve(open(envelope, key));
+        return keys.decrypting(envelope.keyId).then((found) => open(envelope, found));
+      } catch (error) {
+        return Promise.reject(error);
       }
-      return open(value, (id) => keys.decrypting(id));
     },
   };
   return { codec, keys };
@@ -189,6 +206,41 @@ function failConfig(message: string): never {
   throw new JournalKeyConfigError(message);
 }
 
+/**
+ * The values this codec encrypted last, so that reading one back — which a step's live path does
+ * at once: the SDK decodes the completion of the result it just encoded — skips the decryption.
+ * A hit must equal the sealed bytes exactly; bounded in count and bytes.
+ */
+class RecentlySealed {
+  private readonly entries = new Map<string, { sealed: Buffer; plain: Uint8Array }>();
+  private bytes = 0;
+
+  remember(sealed: Uint8Array, plain: Uint8Array): void {
+    if (plain.length > RECENT_MAX_BYTES / 4) return;
+    const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
+    this.entries.set(tagOf(bytes), { sealed: bytes, plain });
+    this.bytes += plain.length;
+    for (const [tag, entry] of this.entries) {
+      if (this.entries.size <= RECENT_MAX_VALUES && this.bytes <= RECENT_MAX_BYTES) break;
+      this.entries.delete(tag);
+      this.bytes -= entry.plain.length;
+    }
+  }
+
+  recall(value: Uint8Array): Uint8Array | undefined {
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
+    const entry = this.entries.get(tagOf(bytes));
+    return entry?.sealed.equals(bytes) ? entry.plain : undefined;
+  }
+}
+
+const RECENT_MAX_VALUES = 64;
+const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+
+function tagOf(bytes: Buffer): string {
+  return bytes.toString("latin1", Math.max(0, bytes.length - 16));
+}
+
 /** The loaded keys; loading (a user function) is retried while it fails. */
 class Keyring {
   private encryptingKey: LoadedKey | undefined;
@@ -231,6 +283,11 @@ class Keyring {
     throw new JournalDecryptionError(
       `the journal keys are not loaded${this.failure === undefined ? " yet" : `: ${this.failure.message}`}`,
     );
+  }
+
+  /** The key of `id` if it is loaded already. */
+  known(id: string): LoadedKey | undefined {
+    return this.byId.get(id);
   }
 
   async decrypting(id: string): Promise<LoadedKey> {

@@ -11,7 +11,7 @@ import {
   createDecipheriv,
   createSecretKey,
   type KeyObject,
-  randomBytes,
+  randomFillSync,
 } from "node:crypto";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import type { JournalKey } from "./journal-keys.js";
@@ -55,6 +55,19 @@ export function envelopeOverhead(key: LoadedKey): number {
   return FIXED_HEADER + key.idBytes.length + IV_BYTES + TAG_BYTES;
 }
 
+/** Random IVs, drawn from the CSPRNG in bulk (one call per 1024 values) and each used once. */
+const ivPool = Buffer.allocUnsafe(IV_BYTES * 1024);
+let ivOffset = ivPool.length;
+
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return ivPool.subarray(ivOffset - IV_BYTES, ivOffset);
+}
+
 export function seal(key: LoadedKey, value: Uint8Array, compressAbove: number): Uint8Array {
   let flags = 0;
   let plain = value;
@@ -66,24 +79,33 @@ export function seal(key: LoadedKey, value: Uint8Array, compressAbove: number): 
       flags |= DEFLATED;
     }
   }
-  const header = Buffer.allocUnsafe(FIXED_HEADER + key.idBytes.length);
-  header.set(MAGIC, 0);
-  header[MAGIC.length] = VERSION;
-  header[MAGIC.length + 1] = flags;
-  header[MAGIC.length + 2] = key.idBytes.length;
-  key.idBytes.copy(header, FIXED_HEADER);
-  const iv = randomBytes(IV_BYTES);
+  const headerBytes = FIXED_HEADER + key.idBytes.length;
+  const sealed = Buffer.allocUnsafe(headerBytes + IV_BYTES + plain.length + TAG_BYTES);
+  sealed.set(MAGIC, 0);
+  sealed[MAGIC.length] = VERSION;
+  sealed[MAGIC.length + 1] = flags;
+  sealed[MAGIC.length + 2] = key.idBytes.length;
+  key.idBytes.copy(sealed, FIXED_HEADER);
+  const iv = nextIv();
+  iv.copy(sealed, headerBytes);
   const cipher = createCipheriv("aes-256-gcm", key.secret, iv);
-  cipher.setAAD(header);
-  const body = cipher.update(plain);
-  const last = cipher.final();
-  return Buffer.concat([header, iv, body, last, cipher.getAuthTag()]);
+  cipher.setAAD(sealed.subarray(0, headerBytes));
+  let at = headerBytes + IV_BYTES;
+  at += cipher.update(plain).copy(sealed, at);
+  at += cipher.final().copy(sealed, at);
+  cipher.getAuthTag().copy(sealed, at);
+  return sealed;
 }
 
-export async function open(
-  value: Uint8Array,
-  keyFor: (id: string) => Promise<LoadedKey>,
-): Promise<Uint8Array> {
+/** The parts of an envelope, checked for version and length. */
+export interface Envelope {
+  keyId: string;
+  bytes: Buffer;
+  flags: number;
+  idEnd: number;
+}
+
+export function parseEnvelope(value: Uint8Array): Envelope {
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
   const version = bytes[MAGIC.length];
   if (version !== VERSION) {
@@ -96,8 +118,11 @@ export async function open(
   if (bytes.length < idEnd + IV_BYTES + TAG_BYTES) {
     throw new JournalDecryptionError(`a journal value is truncated (${bytes.length} bytes)`);
   }
-  const id = bytes.toString("utf8", FIXED_HEADER, idEnd);
-  const key = await keyFor(id);
+  return { keyId: bytes.toString("utf8", FIXED_HEADER, idEnd), bytes, flags, idEnd };
+}
+
+/** The plaintext of `envelope`, decrypted and authenticated with `key`. */
+export function open({ keyId, bytes, flags, idEnd }: Envelope, key: LoadedKey): Uint8Array {
   const decipher = createDecipheriv(
     "aes-256-gcm",
     key.secret,
@@ -107,14 +132,13 @@ export async function open(
   decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
   let plain: Buffer;
   try {
-    plain = Buffer.concat([
-      decipher.update(bytes.subarray(idEnd + IV_BYTES, bytes.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
+    plain = decipher.update(bytes.subarray(idEnd + IV_BYTES, bytes.length - TAG_BYTES));
+    const last = decipher.final();
+    if (last.length > 0) plain = Buffer.concat([plain, last]);
   } catch {
     throw new JournalDecryptionError(
-      `a journal value could not be decrypted with key "${id}": the key this service has under that id is not the one the value was encrypted with, or the value was altered. Restore the right key "${id}" and restart the service: the invocation continues on its next retry.`,
-      id,
+      `a journal value could not be decrypted with key "${keyId}": the key this service has under that id is not the one the value was encrypted with, or the value was altered. Restore the right key "${keyId}" and restart the service: the invocation continues on its next retry.`,
+      keyId,
     );
   }
   return (flags & DEFLATED) === 0 ? plain : inflateRawSync(plain);
