@@ -123,15 +123,17 @@ export function describeKillMatrix(sdk: Sdk, options: { encrypted?: boolean } = 
         },
       );
 
-      it.runIf(encrypted)("journaled every value encrypted", async () => {
-        const runs = await suite.restate.query<{ id: string }>(
-          `SELECT id FROM sys_invocation WHERE target = '${target(sdk, mode)}'`,
-        );
-        const entries = (await Promise.all(runs.map((r) => suite.restate.journal(r.id)))).flat();
-        const results = entries.flatMap((entry) => entry.resultBytes ?? []);
-        expect(results.length).toBeGreaterThan(runs.length * STEPS);
-        expect(results.every((bytes) => bytes[0] === 0xff && bytes[1] === 0x52)).toBe(true);
-      });
+      if (encrypted) {
+        it("journaled every value encrypted", async () => {
+          const runs = await suite.restate.query<{ id: string }>(
+            `SELECT id FROM sys_invocation WHERE target = '${target(sdk, mode)}'`,
+          );
+          const entries = (await Promise.all(runs.map((r) => suite.restate.journal(r.id)))).flat();
+          const results = entries.flatMap((entry) => entry.resultBytes ?? []);
+          expect(results.length).toBeGreaterThan(runs.length * STEPS);
+          expect(results.every((bytes) => bytes[0] === 0xff && bytes[1] === 0x52)).toBe(true);
+        });
+      }
     },
   );
 }
