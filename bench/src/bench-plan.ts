@@ -21,6 +21,10 @@ export interface BenchPlan {
   };
   replay: { latencies: number[]; rounds: number };
   journalSteps: number;
+  /** Timed batches of the journal encryption codec, per value size. */
+  codecBatches: number;
+  /** Rounds of the CPU-time comparison of encrypted contenders and their plain twins. */
+  encryptionRounds: number;
 }
 
 export const fullPlan: BenchPlan = {
@@ -40,6 +44,8 @@ export const fullPlan: BenchPlan = {
   },
   replay: { latencies: [0, 20], rounds: 3 },
   journalSteps: 20,
+  codecBatches: 15,
+  encryptionRounds: 12,
 };
 
 export const quickPlan: BenchPlan = {
@@ -51,4 +57,6 @@ export const quickPlan: BenchPlan = {
   throughput: { steps: 5, concurrency: [1, 16, 64], total: (c) => Math.max(8, c), rounds: 1 },
   replay: { latencies: [0], rounds: 1 },
   journalSteps: 20,
+  codecBatches: 3,
+  encryptionRounds: 2,
 };

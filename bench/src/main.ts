@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (full) and `npm run bench -- --quick` (smoke): runs every contender against one
  * local restate-server and writes `<out>/<mode>.md` and `<out>/<mode>.json` (default out:
- * bench/results). `--only id,id` restricts the contenders, `--out dir` moves the output.
+ * bench/results). `--only id,id` restricts the contenders, `--out dir` moves the output,
+ * `--no-replay` skips the replay figure (the longest part of a run).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string", default: fileURLToPath(new URL("../results", import.meta.url)) },
     only: { type: "string" },
+    "no-replay": { type: "boolean", default: false },
   },
 });
 
@@ -30,7 +32,7 @@ if (unknown.length > 0) {
 }
 
 const plan = values.quick ? quickPlan : fullPlan;
-const results = await runBench(plan, (line) => console.log(line), only);
+const results = await runBench(plan, (line) => console.log(line), only, !values["no-replay"]);
 await mkdir(values.out, { recursive: true });
 const markdown = markdownReport(results);
 await writeFile(join(values.out, `${plan.mode}.md`), markdown);

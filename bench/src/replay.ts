@@ -46,6 +46,7 @@ export async function replayTiming(
     if (start === undefined) throw new Error(`${contender.id}: no attempt of ${id} was traced`);
     return Date.now() - start;
   };
+  restate.useCodec(running.codec);
   try {
     const killed = await restate.send(target, input);
     while (!running.process.output().includes(`holding at step ${KILL_AT_STEP}`)) await sleep(5);
@@ -63,6 +64,7 @@ export async function replayTiming(
     }
     return { firstRunMs, replayMs: await timedRun(killed) };
   } finally {
+    restate.useCodec(undefined);
     await running.stop();
   }
 }

@@ -41,6 +41,30 @@ export interface RssFigure {
   peakRssBytes: number;
 }
 
+/** The journal encryption codec on one value: encode + decode, without Restate. */
+export interface CodecFigure {
+  /** Size of the serialised value. */
+  valueBytes: number;
+  /** Deflated before encryption (`compressAbove`). */
+  compressed: boolean;
+  /** Size of the encrypted value, as Restate stores it. */
+  storedBytes: number;
+  /** Encode + decode of one value, µs, over batches. */
+  microsPerEntry: Spread;
+}
+
+/** CPU time of the service process per agent step, the same agent without and with encryption. */
+export interface EncryptionCpuFigure {
+  contender: string;
+  /** The plain twin. */
+  encrypts: string;
+  steps: number;
+  cpuMsPerStepOff: Spread;
+  cpuMsPerStepOn: Spread;
+  journalBytesPerStepOff: number;
+  journalBytesPerStepOn: number;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -57,12 +81,14 @@ export interface BenchResults {
     memoryGiB: number;
     restateServer: string;
     durationSeconds: number;
-    contenders: { id: string; title: string; floor?: string }[];
+    contenders: { id: string; title: string; floor?: string; encrypts?: string }[];
   };
   latency: LatencyCell[];
   throughput: ThroughputCell[];
   journal: JournalFigure[];
   replay: ReplayFigure[];
   rss: RssFigure[];
+  codec: CodecFigure[];
+  encryptionCpu: EncryptionCpuFigure[];
   targets: TargetCheck[];
 }

@@ -9,7 +9,9 @@ import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
+import { codecCost } from "./codec-cost.ts";
 import { type Contender, contenders, isDurable } from "./contender-list.ts";
+import { encryptionCpuCost } from "./encryption-cost.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
 import { RETRY_INTERVAL, replayTiming } from "./replay.ts";
@@ -24,9 +26,18 @@ export async function runBench(
   plan: BenchPlan,
   log: (line: string) => void,
   only?: Set<string>,
+  replay = true,
 ): Promise<BenchResults> {
   const started = performance.now();
-  const figures: Figures = { latency: [], throughput: [], journal: [], replay: [], rss: [] };
+  const figures: Figures = {
+    latency: [],
+    throughput: [],
+    journal: [],
+    replay: [],
+    rss: [],
+    codec: [],
+    encryptionCpu: [],
+  };
   const chosen = contenders.filter((c) => only === undefined || only.has(c.id));
   const restate = await RestateServer.start({
     env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
@@ -40,12 +51,22 @@ export async function runBench(
     } finally {
       await Promise.all(running.map((r) => r.stop()));
     }
-    for (const contender of chosen.filter(isDurable)) {
+    figures.encryptionCpu = await encryptionCpuCost(restate, plan.encryptionRounds, only);
+    for (const e of figures.encryptionCpu) {
+      log(
+        `journal encryption, CPU per step: ${e.encrypts} ${e.cpuMsPerStepOff.median.toFixed(3)} ms, ${e.contender} ${e.cpuMsPerStepOn.median.toFixed(3)} ms`,
+      );
+    }
+    for (const contender of replay ? chosen.filter(isDurable) : []) {
       await measureReplay(contender, restate, plan, figures, log);
     }
   } finally {
     await restate.stop();
   }
+  figures.codec = await codecCost(plan.codecBatches);
+  log(
+    `journal encryption codec, 1 KiB entry: ${figures.codec[0]?.microsPerEntry.median.toFixed(1)} µs`,
+  );
   const results: BenchResults = {
     meta: {
       date: new Date().toISOString(),
@@ -56,10 +77,11 @@ export async function runBench(
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       restateServer: "1.7.12",
       durationSeconds: Math.round((performance.now() - started) / 1000),
-      contenders: chosen.map(({ id, title, floor }) => ({
+      contenders: chosen.map(({ id, title, floor, encrypts }) => ({
         id,
         title,
         ...(floor ? { floor } : {}),
+        ...(encrypts ? { encrypts } : {}),
       })),
     },
     ...figures,

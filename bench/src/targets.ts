@@ -123,6 +123,63 @@ function replayTargets(results: BenchResults): TargetCheck[] {
     }));
 }
 
+/**
+ * What journal encryption adds per step of the longest agent, against the same agent without it,
+ * and per KiB the step journals (the values the codec encrypts and decrypts).
+ */
+export function encryptionCost(results: BenchResults) {
+  const steps = Math.max(...results.latency.map((c) => c.steps));
+  const latencies = [...new Set(results.latency.map((c) => c.latencyMs))];
+  return results.meta.contenders.flatMap(({ id, encrypts }) => {
+    if (encrypts === undefined) return [];
+    const bytesOff = results.journal.find((j) => j.contender === encrypts)?.bytesPerStep;
+    const bytesOn = results.journal.find((j) => j.contender === id)?.bytesPerStep;
+    return latencies.flatMap((latencyMs) => {
+      const on = perStep(results, id, latencyMs, steps);
+      const off = perStep(results, encrypts, latencyMs, steps);
+      if (on === undefined || off === undefined || bytesOff === undefined) return [];
+      const added = on - off;
+      return [
+        {
+          id,
+          encrypts,
+          latencyMs,
+          steps,
+          off,
+          on,
+          added,
+          bytesOff,
+          bytesOn,
+          perKiB: added / (bytesOff / 1024),
+        },
+      ];
+    });
+  });
+}
+
+function encryptionTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const entry = results.codec.find((c) => c.valueBytes >= 1024 && !c.compressed);
+  if (entry !== undefined) {
+    const ms = entry.microsPerEntry.median / 1000;
+    checks.push({
+      target: "journal encryption ≤ 0.1 ms per 1 KiB entry (codec encode + decode)",
+      measured: `${(ms * 1000).toFixed(1)} µs for ${entry.valueBytes} bytes`,
+      met: ms <= 0.1,
+    });
+  }
+  for (const e of results.encryptionCpu) {
+    const added = e.cpuMsPerStepOn.median - e.cpuMsPerStepOff.median;
+    const perKiB = added / (e.journalBytesPerStepOff / 1024);
+    checks.push({
+      target: `journal encryption adds ≤ 0.1 ms per KiB journaled, ${e.encrypts} (service CPU per step)`,
+      measured: `${e.cpuMsPerStepOff.median.toFixed(3)} → ${e.cpuMsPerStepOn.median.toFixed(3)} ms per step for ${Math.round(e.journalBytesPerStepOff)} B = ${perKiB.toFixed(3)} ms/KiB`,
+      met: perKiB <= 0.1,
+    });
+  }
+  return checks;
+}
+
 export function checkTargets(results: BenchResults): TargetCheck[] {
   return [
     ...perStepTargets(results, "ours-generate", "ours (generateText)", 1.1),
@@ -131,5 +188,6 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ...journalTarget(results),
     ...replayTargets(results),
     ...perStepTargets(results, "agents-durable", "durable Agents run", 1.1),
+    ...encryptionTargets(results),
   ];
 }

@@ -1,8 +1,11 @@
 /**
  * The examples endpoint: every example agent, served on one port (`PORT`, default 9080).
  * Register it with `restate deployments register http://localhost:9080` (or use `npm run dev`).
+ * Journals and state are encrypted, and request signatures checked when `RESTATE_IDENTITY_KEYS` is
+ * set (see endpoint-security.ts).
  */
 import * as restate from "@restatedev/restate-sdk";
+import { describeSecurity, examplesEndpointOptions } from "./endpoint-security.ts";
 import { describeModel } from "./llm.ts";
 import { openaiRefundAgent } from "./openai/approvals.ts";
 import { openaiChat } from "./openai/chat.ts";
@@ -82,8 +85,16 @@ export const services = [
   openaiStreamingAgent,
 ];
 
+/** Journal encryption and request signature checks of the endpoint. */
+export const endpointOptions = examplesEndpointOptions();
+
 if (import.meta.main) {
   console.log(describeModel());
-  const port = await restate.serve({ services, port: Number(process.env.PORT ?? 9080) });
+  console.log(describeSecurity());
+  const port = await restate.serve({
+    ...endpointOptions,
+    services,
+    port: Number(process.env.PORT ?? 9080),
+  });
   console.log(`Example agents listening on port ${port}.`);
 }

@@ -25,7 +25,16 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     const results = JSON.parse(await readFile(join(out, "quick.json"), "utf8")) as BenchResults;
     const markdown = await readFile(join(out, "quick.md"), "utf8");
     const ids = results.meta.contenders.map((c) => c.id);
-    const durable = ["bare", "reference", "ours-generate", "ours-stream", "agents-durable"];
+    const durable = [
+      "bare",
+      "reference",
+      "ours-generate",
+      "ours-stream",
+      "agents-durable",
+      "ours-generate-encrypted",
+      "ours-stream-encrypted",
+      "agents-durable-encrypted",
+    ];
     expect(ids).toEqual(expect.arrayContaining([...durable, "plain-generate", "agents-plain"]));
     for (const id of ids) {
       expect(
@@ -39,8 +48,17 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(results.journal.map((j) => j.contender).sort()).toEqual([...durable].sort());
     expect(results.replay.map((r) => r.contender).sort()).toEqual([...durable].sort());
     for (const r of results.replay) expect(r.replayMs.median).toBeGreaterThan(0);
-    expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    expect(results.codec).toHaveLength(6);
+    expect(results.encryptionCpu.map((e) => e.contender).sort()).toEqual([
+      "agents-durable-encrypted",
+      "ours-generate-encrypted",
+      "ours-stream-encrypted",
+    ]);
+    for (const e of results.encryptionCpu) expect(e.cpuMsPerStepOn.median).toBeGreaterThan(0);
+    for (const c of results.codec) expect(c.microsPerEntry.median).toBeGreaterThan(0);
+    expect(results.targets.length).toBeGreaterThanOrEqual(12);
     expect(markdown).toContain("## Targets");
+    expect(markdown).toContain("## Journal encryption");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

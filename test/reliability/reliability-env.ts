@@ -13,6 +13,7 @@ import {
   type Script,
   startAgentSuite,
 } from "@restate-ai/test-harness";
+import { journalCodec, parseJournalKeys } from "@restate-ai/vercel-middleware";
 
 export const full = process.env.RELIABILITY_SCALE === "full";
 
@@ -38,6 +39,19 @@ const agents = fileURLToPath(new URL("./services/all-agents.ts", import.meta.url
 export interface ReliabilitySuite extends AgentSuite {
   /** Lines of the service's output that report a journal mismatch, since the start. */
   mismatchReports: string[];
+  /** Everything the service process and restate-server printed, since the start. */
+  serviceLog: string[];
+  serverLog: string[];
+}
+
+export interface ReliabilitySuiteOptions {
+  /**
+   * Encrypt journals and state: the service gets this key set (`RESTATE_AI_JOURNAL_KEYS`) and the
+   * suite's client encrypts inputs and decrypts results with it.
+   */
+  journalKeys?: string;
+  /** Extra environment of the service. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -45,8 +59,12 @@ export interface ReliabilitySuite extends AgentSuite {
  * up: an endless retry must show as a run that never ends), the fake OpenAI API, the probe and the
  * agents' service.
  */
-export async function startReliabilitySuite(): Promise<ReliabilitySuite> {
+export async function startReliabilitySuite(
+  options: ReliabilitySuiteOptions = {},
+): Promise<ReliabilitySuite> {
   const mismatchReports: string[] = [];
+  const serviceLog: string[] = [];
+  const serverLog: string[] = [];
   const suite = await startAgentSuite(agents, {
     restate: {
       inactivityTimeout: "2s",
@@ -54,14 +72,25 @@ export async function startReliabilitySuite(): Promise<ReliabilitySuite> {
         RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: "100ms",
         RESTATE_DEFAULT_RETRY_POLICY__MAX_INTERVAL: "1s",
       },
+      onOutput: (text) => serverLog.push(text),
+    },
+    env: {
+      ...(options.journalKeys === undefined
+        ? {}
+        : { RESTATE_AI_JOURNAL_KEYS: options.journalKeys }),
+      ...options.env,
     },
     onServiceOutput: (text) => {
+      serviceLog.push(text);
       for (const line of text.split("\n")) {
         if (/RT0016|journal mismatch/i.test(line)) mismatchReports.push(line);
       }
     },
   });
-  return Object.assign(suite, { mismatchReports });
+  if (options.journalKeys !== undefined) {
+    suite.restate.useCodec(await journalCodec({ keys: parseJournalKeys(options.journalKeys) }));
+  }
+  return Object.assign(suite, { mismatchReports, serviceLog, serverLog });
 }
 
 export const stepsPrompt = (key: string, steps: number) => `Agent ${key}: run ${steps} steps.`;

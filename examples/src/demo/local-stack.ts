@@ -1,6 +1,8 @@
 /**
  * The local stack behind `npm start` / `npm run dev`: a restate-server (from npm) keeping its data
  * under the project, the examples endpoint as a child process, and the registration between them.
+ * Everything listens on 127.0.0.1 only. Journal encryption is on (see ../endpoint-security.ts): the
+ * stack's client encrypts what it sends and decrypts the answers with the endpoint's keys.
  *
  * Ports come from the environment (RESTATE_INGRESS_PORT 8080, RESTATE_ADMIN_PORT 9070,
  * RESTATE_NODE_PORT 5122, EXAMPLES_PORT 9080), the data dir from RESTATE_DATA_DIR; a taken port
@@ -9,6 +11,8 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { RestateServer, ServiceProcess } from "@restate-ai/test-harness";
+import { journalCodec } from "@restate-ai/vercel-middleware";
+import { examplesJournalKeys } from "../endpoint-security.ts";
 
 export interface LocalStackOptions {
   dataDir?: string;
@@ -25,6 +29,10 @@ export interface LocalStack {
   agents: ServiceProcess;
   ingressUrl: string;
   adminUrl: string;
+  /** The restate-server's base dir (also home of the local journal key file). */
+  dataDir: string;
+  /** Whether journal encryption is on. */
+  encrypted: boolean;
   stop(): Promise<void>;
 }
 
@@ -49,17 +57,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     RESTATE_NODE_PORT: restatePorts.node,
     EXAMPLES_PORT: agentsPort,
   });
+  const baseDir = options.dataDir ?? process.env.RESTATE_DATA_DIR ?? `${projectRoot}.restate-data`;
+  const journal = examplesJournalKeys({ ...process.env, RESTATE_DATA_DIR: baseDir });
   const restate = await RestateServer.start({
-    baseDir: options.dataDir ?? process.env.RESTATE_DATA_DIR ?? `${projectRoot}.restate-data`,
+    baseDir,
     ports: restatePorts,
     inactivityTimeout: options.inactivityTimeout ?? "1m",
   });
+  if (journal !== undefined) restate.useCodec(await journalCodec({ keys: journal.keys }));
   let agents: ServiceProcess;
   try {
     agents = await ServiceProcess.start(app, {
       port: agentsPort,
       guardNetwork: false,
-      env: { RESTATE_INGRESS_URL: restate.ingressUrl, ...options.env },
+      env: { RESTATE_INGRESS_URL: restate.ingressUrl, RESTATE_DATA_DIR: baseDir, ...options.env },
       ...(options.onAgentOutput === undefined ? {} : { onOutput: options.onAgentOutput }),
     });
     await restate.register(agents.url);
@@ -72,6 +83,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     agents,
     ingressUrl: restate.ingressUrl,
     adminUrl: restate.adminUrl,
+    dataDir: baseDir,
+    encrypted: journal !== undefined,
     async stop() {
       await agents.stop();
       await restate.stop();

@@ -2,6 +2,7 @@
  * Starts restate-server and the example agents, runs the guided tour (unless `--no-tour`), then
  * keeps both running until Ctrl-C — or exits after the tour with `--non-interactive`.
  */
+import { describeSecurity } from "../endpoint-security.ts";
 import { describeModel } from "../llm.ts";
 import { type LocalStack, startLocalStack } from "./local-stack.ts";
 import { runTour } from "./tour.ts";
@@ -34,6 +35,7 @@ try {
   process.exit(1);
 }
 print(`restate-server: ingress ${stack.ingressUrl}, admin ${stack.adminUrl}; agents registered.`);
+print(describeSecurity({ ...process.env, RESTATE_DATA_DIR: stack.dataDir }));
 
 let stopping = false;
 const stop = async (code: number) => {
@@ -62,7 +64,13 @@ Restate UI (invocations, journals, state): ${stack.adminUrl}
   curl ${stack.ingressUrl}/Chat/session123/message --json '{"message": "make a poem about durable execution"}'
   curl ${stack.ingressUrl}/HumanClaimApprovalAgent/run/send --json '{"prompt": "Process my hospital bill of 3000USD for a broken leg."}'
   curl ${stack.ingressUrl}/OpenAIMultiAgent/run --json '"I was charged twice for my last order"'
-More in examples/README.md. Ctrl-C stops everything.`);
+${
+  stack.encrypted
+    ? `Journals and state are encrypted, and so are the answers curl gets back: \`npm run call -- agent/run '"What is the weather in Detroit?"'\` decrypts them
+(or start with RESTATE_AI_JOURNAL_ENCRYPTION=off). See docs/security.md.
+`
+    : ""
+}More in examples/README.md. Ctrl-C stops everything.`);
 
 if (!interactive) await stop(0);
 echoAgents = true;

@@ -37,6 +37,10 @@ describe("classifyMcpFailure", () => {
       new StreamableHTTPError(502),
       new TypeError("fetch failed"),
     ];
-    for (const error of retryable) expect(classifyMcpFailure(error)).toBe(error);
+    for (const error of retryable) {
+      const classified = classifyMcpFailure(error) as Error;
+      expect(classified).not.toBeInstanceOf(TerminalError);
+      expect(classified.message).toBe(error.message);
+    }
   });
 });

@@ -6,16 +6,22 @@
  * fix — HTTP 408, 429 and 5xx, a closed connection, a request timeout, a network error — is left to
  * Restate's retry policy. Errors are recognised by shape: the AI SDK's `MCPClientError`
  * (`statusCode`), and `McpError` (JSON-RPC `code`) and `StreamableHTTPError` (HTTP `code`) of the
- * MCP SDK that the Agents SDK uses.
+ * MCP SDK that the Agents SDK uses. Whatever is thrown carries no credentials (an `Authorization`
+ * header echoed in a 401, say).
  */
 import { TerminalError } from "@restatedev/restate-sdk";
 import { isTerminalError } from "./restate-errors.js";
+import { withoutSecrets } from "./secret-redaction.js";
 
 /** JSON-RPC codes of the MCP SDK for a closed connection and a request timeout. */
 const RETRYABLE_JSON_RPC = new Set([-32000, -32001]);
 
-/** What the step should throw for `error`, raised by an MCP call. */
+/** What the step should throw for `error`, raised by an MCP call (credentials removed). */
 export function classifyMcpFailure(error: unknown): unknown {
+  return withoutSecrets(classify(error));
+}
+
+function classify(error: unknown): unknown {
   if (isTerminalError(error) || typeof error !== "object" || error === null) return error;
   const e = error as { name?: unknown; message?: unknown; statusCode?: unknown; code?: unknown };
   const message = String(e.message);

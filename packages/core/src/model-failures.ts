@@ -15,6 +15,7 @@
  */
 import { RetryableError, TerminalError } from "@restatedev/restate-sdk";
 import { isTerminalError } from "./restate-errors.js";
+import { withoutSecrets } from "./secret-redaction.js";
 
 /** AI SDK errors raised before or instead of a request, which no retry can fix. */
 const NEVER_RETRYABLE_AI_SDK = new Set([
@@ -34,7 +35,8 @@ interface HttpFailure {
 }
 
 /**
- * Maps an error thrown inside a journaled model call to what the step should throw.
+ * Maps an error thrown inside a journaled model call to what the step should throw, without
+ * credentials (see `secret-redaction.ts`): Restate stores its message and the SDK logs it.
  *
  * @param label readable name of the model (e.g. `openai.responses/gpt-4o`), used in messages.
  * @param failFast turn errors that no retry can fix into a `TerminalError`.
@@ -46,6 +48,10 @@ export function classifyModelFailure(
   failFast: boolean,
   signal?: AbortSignal,
 ): unknown {
+  return withoutSecrets(classify(error, label, failFast, signal));
+}
+
+function classify(error: unknown, label: string, failFast: boolean, signal?: AbortSignal): unknown {
   if (signal?.aborted === true && !isTerminalError(error)) {
     return new TerminalError(`${label}: aborted by the caller (${describeReason(signal.reason)})`, {
       metadata: { aborted: "true" },

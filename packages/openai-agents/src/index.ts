@@ -1,4 +1,22 @@
 export type { ApprovalAnswer, ApprovalOptions, ApprovalRequest } from "@restate-ai/core";
+export {
+  generateJournalKey,
+  JOURNAL_KEYS_ENV,
+  JOURNAL_KEYS_FILE_ENV,
+  JOURNALED_RESPONSE_HEADERS,
+  JournalDecryptionError,
+  type JournalEncryptionEndpointOptions,
+  type JournalEncryptionOptions,
+  type JournalKey,
+  JournalKeyConfigError,
+  journalCodec,
+  journalEncryption,
+  journalKeysFromEnv,
+  parseJournalKeys,
+  redactSecrets,
+  retryUndecryptableInput,
+  withoutSecrets,
+} from "@restate-ai/core";
 export { type AgentServiceHandlers, agentService } from "./agent-service.js";
 export { resolveApprovals } from "./approvals.js";
 export { DurableModelProvider, durableModel } from "./durable-model.js";

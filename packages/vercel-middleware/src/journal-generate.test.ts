@@ -92,7 +92,10 @@ afterAll(() => env.stop());
 
 const raw = {
   request: { body: { messages: ["a very large request body"] } },
-  response: { headers: { "x-request-id": "abc" }, body: { raw: "a very large response body" } },
+  response: {
+    headers: { "x-request-id": "abc", "set-cookie": "session=cookie-secret" },
+    body: { raw: "a very large response body" },
+  },
 };
 
 beforeEach(() => {
@@ -203,6 +206,17 @@ describe("durableCalls: generate", () => {
     expect(firstCall?.result).toContain("a very large request body");
     expect(firstCall?.result).toContain("a very large response body");
   });
+
+  it.each(["generateAgent/run", "generateAgent/runWithBodies"])(
+    "%s journals only allow-listed response headers (request ids, rate limits)",
+    async (target) => {
+      const id = await env.restate.send(target, "Weather?");
+      await env.restate.attach(id);
+      const calls = (await env.restate.journal(id)).filter((e) => e.name.startsWith("generate"));
+      expect(calls.every((call) => call.result?.includes("x-request-id"))).toBe(true);
+      expect(calls.some((call) => call.result?.includes("cookie-secret"))).toBe(false);
+    },
+  );
 
   it("never lets the AI SDK's own retries multiply the journaled attempts", async () => {
     model = new MockLanguageModelV4({

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
-import { callModel, enterModelCall } from "@restate-ai/core";
+import { callModel, enterModelCall, withJournaledHeaders } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { isFileUrl, withFileData } from "./file-urls.js";
@@ -60,7 +60,9 @@ function forJournal(
   result: LanguageModelV4GenerateResult,
   journalBodies: boolean,
 ): LanguageModelV4GenerateResult {
-  const response = journalBodies ? result.response : withoutBody(result.response);
+  const response = withJournaledHeaders(
+    (journalBodies ? result.response : withoutBody(result.response)) ?? {},
+  );
   const request = journalBodies ? result.request : withoutBody(result.request);
   return {
     ...result,

@@ -30,6 +30,7 @@ import {
   durableStream,
   enterModelCall,
   type JournaledStream,
+  withJournaledHeaders,
 } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
@@ -71,7 +72,7 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
           ...(request === undefined
             ? {}
             : { request: settings.journalBodies ? request : withoutBody(request) }),
-          ...(response === undefined ? {} : { response }),
+          ...(response === undefined ? {} : { response: withJournaledHeaders(response) }),
         };
         return { parts: stream, meta: callMeta };
       },

@@ -14,6 +14,8 @@ import { createRestateMCPClient } from "./mcp-client.js";
 
 let mcpServer: FakeMcpServer;
 let requestsWhenDown = 0;
+/** The MCP server under /secure wants this token; the service has it from its config, not input. */
+const MCP_TOKEN = "mcp-token-7f3a9c1e5b2d4f60";
 
 let model: MockLanguageModelV4;
 const attempts = new Map<string, number>();
@@ -61,12 +63,31 @@ const agent = restate.service({
     sse: async (ctx: restate.Context) => {
       await createRestateMCPClient(ctx, { transport: { type: "sse", url: mcpServer.url } });
     },
+    httpUrl: async (ctx: restate.Context, url: string) => {
+      await createRestateMCPClient(ctx, { transport: { type: "http", url } });
+    },
+    withToken: async (ctx: restate.Context, token: string) => {
+      const headers = {
+        Authorization: `Bearer ${token === "right" ? MCP_TOKEN : `${MCP_TOKEN}-x`}`,
+      };
+      try {
+        const mcp = await createRestateMCPClient(ctx, {
+          transport: { type: "http", url: mcpServer.url.replace("/mcp", "/secure"), headers },
+        });
+        const tools = Object.keys(await mcp.tools());
+        const motd = await mcp.readResource({ uri: "memo://motd" });
+        await mcp.close();
+        return { tools, motd: motd.contents[0] };
+      } catch (error) {
+        return { failure: `${(error as Error).name}: ${(error as Error).message}` };
+      }
+    },
   },
 });
 
 let env: RestateTestEnvironment;
 beforeAll(async () => {
-  mcpServer = await FakeMcpServer.start();
+  mcpServer = await FakeMcpServer.start({ secureToken: MCP_TOKEN });
   env = await startRestateWith([agent]);
 });
 afterAll(async () => {
@@ -114,9 +135,31 @@ describe("createRestateMCPClient", () => {
     expect(result).toMatch(/^TerminalError: MCPClientError: .*memo:\/\/missing/);
   });
 
-  it("refuses transports whose sessions cannot be resumed", async () => {
+  it("refuses transports whose sessions cannot be resumed, and URLs other than http(s)", async () => {
     await expect(env.restate.call("mcpAgent/sse", null)).rejects.toThrow(
       /only supports the HTTP transport/,
     );
+    for (const url of ["file:///etc/passwd", "ws://127.0.0.1:1/mcp", "not a url"]) {
+      await expect(env.restate.call("mcpAgent/httpUrl", url)).rejects.toThrow(
+        /only supports the HTTP transport \({ type: 'http', url: 'http\(s\):\/\/...' }\)/,
+      );
+    }
+  });
+
+  it("never journals or stores the auth headers it is given, even when the server echoes them", async () => {
+    const ok = await env.restate.send("mcpAgent/withToken", "right");
+    expect(await env.restate.attach(ok)).toEqual({
+      tools: ["add"],
+      motd: { uri: "memo://motd", text: "hello" },
+    });
+    const denied = await env.restate.send("mcpAgent/withToken", "wrong");
+    const answer = await env.restate.attach<{ failure: string }>(denied);
+    expect(answer.failure).toMatch(/HTTP 401.*Authorization: Bearer \[redacted\]/);
+    const stored = JSON.stringify([
+      await env.restate.query(`SELECT * FROM sys_journal WHERE id IN ('${ok}', '${denied}')`),
+      await env.restate.query(`SELECT * FROM sys_invocation WHERE id IN ('${ok}', '${denied}')`),
+    ]);
+    expect(stored).toContain("mcp-list-tools");
+    expect(stored).not.toContain(MCP_TOKEN);
   });
 });

@@ -51,17 +51,20 @@ const DEFINITIONS_PROTOCOL_VERSION = "2025-06-18";
  *
  * @param runOptions retry policy of every journaled MCP call (default 10 attempts from 1 s), and
  *   `entryNames`.
- * @throws TerminalError for any transport other than `{ type: "http" }`: SSE and stdio sessions
- *   cannot be resumed by a retried or replayed invocation.
+ * @throws TerminalError for any transport other than `{ type: "http" }` with an `http:` or `https:`
+ *   URL: SSE and stdio sessions cannot be resumed by a retried or replayed invocation.
+ *
+ * The transport's `headers` (e.g. `Authorization`) are never journaled: only what the server
+ * answers is, and failures are stored without credentials (see `secret-redaction.ts` in the core).
  */
 export async function createRestateMCPClient(
   ctx: Context,
   config: MCPClientConfig,
   runOptions?: McpRunOptions,
 ): Promise<RestateMCPClient> {
-  if (!("type" in config.transport) || config.transport.type !== "http") {
+  if (!("type" in config.transport) || config.transport.type !== "http" || !isHttpUrl(config)) {
     throw new TerminalError(
-      "RestateMCPClient only supports the HTTP transport ({ type: 'http', url }); SSE and stdio transports cannot be resumed.",
+      "RestateMCPClient only supports the HTTP transport ({ type: 'http', url: 'http(s)://...' }); SSE and stdio transports cannot be resumed.",
     );
   }
   const { createMCPClient } = await import("@ai-sdk/mcp");
@@ -245,4 +248,13 @@ async function definitionsOnlyClient(name: string): Promise<MCPClient> {
       serverInfo: { name, version: "0" },
     },
   })) as MCPClient;
+}
+
+function isHttpUrl(config: MCPClientConfig): boolean {
+  const url = (config.transport as { url?: unknown }).url;
+  try {
+    return ["http:", "https:"].includes(new URL(String(url)).protocol);
+  } catch {
+    return false;
+  }
 }

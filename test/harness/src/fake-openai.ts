@@ -124,12 +124,17 @@ export class FakeOpenAI {
     if (!request.stream) {
       return HttpResponse.json(
         api === "chat" ? chatCompletion(reply, request) : responsesResponse(reply, request),
+        reply.headers === undefined ? {} : { headers: reply.headers },
       );
     }
     const events =
       api === "chat" ? chatCompletionChunks(reply, request) : responsesEvents(reply, request);
     return new HttpResponse(sseStream(events, reply), {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+      headers: {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        ...reply.headers,
+      },
     });
   }
 

@@ -23,6 +23,12 @@ export {
 } from "./mock-results.ts";
 export { type Effect, Probe } from "./probe.ts";
 export { recordEffect } from "./probe-client.ts";
-export { IngressError, type InvocationRow, type JournalEntry, RestateApi } from "./restate-api.ts";
+export {
+  IngressError,
+  type InvocationRow,
+  type JournalEntry,
+  RestateApi,
+  type ValueCodec,
+} from "./restate-api.ts";
 export { RestateServer, type RestateServerOptions } from "./restate-server.ts";
 export { ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";

@@ -1,7 +1,9 @@
 /**
  * A real MCP server (the official SDK, streamable HTTP, stateless) on a loopback port: an `add`
  * tool and a `memo://motd` resource. It counts tool calls and HTTP requests, and can be taken
- * "down" (every request answered 503), so tests can check that a replay needs no server.
+ * "down" (every request answered 503), so tests can check that a replay needs no server. With a
+ * `secureToken`, paths under `/secure` want it as a bearer token and answer others with a 401 that
+ * echoes the credentials they got, as careless servers and proxies do.
  */
 import { createServer, type Server } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -23,13 +25,19 @@ export class FakeMcpServer {
     this.url = url;
   }
 
-  static async start(): Promise<FakeMcpServer> {
+  static async start(options: { secureToken?: string } = {}): Promise<FakeMcpServer> {
     let fake: FakeMcpServer | undefined;
     const http = createServer(async (req, res) => {
       if (fake === undefined) return;
       fake.requests++;
       if (fake.down) {
         res.writeHead(503).end();
+        return;
+      }
+      const auth = req.headers.authorization;
+      if (req.url?.startsWith("/secure") && auth !== `Bearer ${options.secureToken}`) {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: `invalid credentials, Authorization: ${auth}` }));
         return;
       }
       const server = fake.server();

@@ -1,7 +1,15 @@
 /**
  * The HTTP surfaces of a restate-server that tests drive and inspect: ingress (invoke, attach,
  * awakeables) and admin (deployments, cancellation, SQL over `sys_invocation` / `sys_journal`).
+ * With a journal value codec ({@link RestateApi.useCodec}) it is a client of encrypting services:
+ * inputs and awakeable payloads are encoded, results decoded.
  */
+
+/** The two halves of a Restate SDK `JournalValueCodec`. */
+export interface ValueCodec {
+  encode(value: Uint8Array): Uint8Array;
+  decode(value: Uint8Array): Promise<Uint8Array>;
+}
 
 export interface InvocationRow {
   id: string;
@@ -24,6 +32,8 @@ export interface JournalEntry {
   raw_length: number;
   /** For a `Command: Run`: the journaled result (decoded as UTF-8), once completed. */
   result?: string;
+  /** The same result as stored (e.g. encrypted by a journal codec). */
+  resultBytes?: Uint8Array;
   /** For a `Command: Run`: the terminal failure it completed with. */
   failure?: { code: number; message: string };
 }
@@ -55,10 +65,16 @@ type RunCompletion = {
 export class RestateApi {
   readonly ingressUrl: string;
   readonly adminUrl: string;
+  private codec: ValueCodec | undefined;
 
   constructor(ingressUrl: string, adminUrl: string) {
     this.ingressUrl = ingressUrl;
     this.adminUrl = adminUrl;
+  }
+
+  /** Encode inputs and awakeable payloads, decode results with `codec` (`undefined`: plain JSON). */
+  useCodec(codec: ValueCodec | undefined): void {
+    this.codec = codec;
   }
 
   /** Registers (or re-registers, `force`) the endpoint at `uri`. */
@@ -91,7 +107,7 @@ export class RestateApi {
     const response = await fetch(`${this.ingressUrl}/${target}/send`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(input),
+      body: this.body(input),
     });
     const { invocationId } = (await readResult(response)) as { invocationId: string };
     return invocationId;
@@ -105,7 +121,7 @@ export class RestateApi {
       const response = await fetch(`${this.ingressUrl}/restate/invocation/${invocationId}/attach`, {
         signal: controller.signal,
       });
-      return (await readResult(response)) as T;
+      return (await readResult(response, this.codec)) as T;
     } catch (error) {
       if (!controller.signal.aborted) throw error;
       const row = await this.invocation(invocationId);
@@ -121,7 +137,7 @@ export class RestateApi {
     const response = await fetch(`${this.ingressUrl}/restate/awakeables/${id}/resolve`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(value),
+      body: this.body(value),
     });
     await readResult(response);
   }
@@ -238,7 +254,8 @@ export class RestateApi {
       if (completion !== undefined) {
         const run = runs.get(completion.completion_id);
         if (run !== undefined && completion.result.Success !== undefined) {
-          run.result = Buffer.from(completion.result.Success).toString("utf8");
+          run.resultBytes = Uint8Array.from(completion.result.Success);
+          run.result = Buffer.from(run.resultBytes).toString("utf8");
         }
         if (run !== undefined && completion.result.Failure !== undefined) {
           run.failure = completion.result.Failure;
@@ -248,10 +265,18 @@ export class RestateApi {
     }
     return entries;
   }
+
+  private body(value: unknown): string | Uint8Array<ArrayBuffer> {
+    const json = JSON.stringify(value);
+    if (this.codec === undefined) return json;
+    return new Uint8Array(this.codec.encode(new TextEncoder().encode(json)));
+  }
 }
 
-async function readResult(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!response.ok) throw new IngressError(response.status, text);
+async function readResult(response: Response, codec?: ValueCodec): Promise<unknown> {
+  if (!response.ok) throw new IngressError(response.status, await response.text());
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const decoded = codec === undefined ? bytes : await codec.decode(bytes);
+  const text = new TextDecoder().decode(decoded);
   return text === "" ? undefined : JSON.parse(text);
 }

@@ -22,6 +22,8 @@ export interface RestateServerOptions {
   baseDir?: string;
   /** Fixed ports; default: free loopback ports. */
   ports?: { ingress: number; admin: number; node: number };
+  /** Receives all of the server's output as it arrives. */
+  onOutput?: (text: string) => void;
 }
 
 const require = createRequire(import.meta.url);
@@ -65,6 +67,11 @@ export class RestateServer extends RestateApi {
     const server = new RestateServer(baseDir, ports, options);
     await server.launch();
     return server;
+  }
+
+  /** The server's base dir: its data (RocksDB, log store, metadata). */
+  get dataDir(): string {
+    return this.baseDir;
   }
 
   /** The server's recent output, for failure messages. */
@@ -114,6 +121,7 @@ export class RestateServer extends RestateApi {
     const keep = (chunk: Buffer) => {
       this.log.push(chunk.toString());
       if (this.log.length > 200) this.log.splice(0, this.log.length - 200);
+      this.options.onOutput?.(chunk.toString());
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);

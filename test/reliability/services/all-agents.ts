@@ -2,4 +2,5 @@
 import { vercelDurableAgent } from "./durable-agent.ts";
 import { baseServices } from "./reliability-agents.ts";
 
+export { endpointOptions } from "./reliability-agents.ts";
 export const services = [...baseServices, vercelDurableAgent];

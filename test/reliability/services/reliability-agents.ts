@@ -4,6 +4,8 @@
  * Agents SDK's OpenAI client), talking to the fake OpenAI API and reporting every side effect to
  * the test's probe, outside this process.
  *
+ * With `RESTATE_AI_JOURNAL_KEYS` set, journals and state are encrypted (`journalEncryption`).
+ *
  * Probe effects, per run key: `tool-enter` (inside a tool's ctx.run, before its effect),
  * `tool-effect` (the effect itself, with an idempotency key), `after-tool` (after the ctx.run,
  * between steps), `approval-requested`, `compensate` (in the handler's catch).
@@ -17,6 +19,7 @@ import {
   type DurableCallsOptions,
   durableCalls,
   durableTools,
+  journalEncryption,
 } from "@restate-ai/vercel-middleware";
 import * as restate from "@restatedev/restate-sdk";
 import { generateText, stepCountIs, streamText, type ToolSet, tool, wrapLanguageModel } from "ai";
@@ -292,3 +295,6 @@ export const specialist = restate.service({
 
 /** The agents without the `DurableAgent` one (see `all-agents.ts`). */
 export const baseServices = [vercelAgent, agentsAgent, specialist];
+
+/** Journals and state encrypted when the suite gives the service a key set. */
+export const endpointOptions = process.env.RESTATE_AI_JOURNAL_KEYS ? journalEncryption() : {};
