@@ -29,6 +29,8 @@ import {
 export interface RecordedRequest extends ModelRequest {
   /** HTTP status the fake answered with. */
   status: number;
+  /** When the request arrived (`Date.now()`). */
+  at: number;
 }
 
 export interface EmbeddingRequest {
@@ -105,9 +107,10 @@ export class FakeOpenAI {
   }
 
   private async answer(api: "chat" | "responses", body: Record<string, unknown>) {
+    const at = Date.now();
     const request = parseModelRequest(api, body);
     const reply: Reply = await this.script(request);
-    this.requests.push({ ...request, status: isErrorReply(reply) ? reply.status : 200 });
+    this.requests.push({ ...request, status: isErrorReply(reply) ? reply.status : 200, at });
     if (isErrorReply(reply)) {
       return HttpResponse.json(errorBody(reply.status, reply.message), {
         status: reply.status,

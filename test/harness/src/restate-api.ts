@@ -53,12 +53,19 @@ type RunCompletion = {
 };
 
 export class RestateApi {
-  readonly ingressUrl: string;
-  readonly adminUrl: string;
+  private readonly urls: { ingress: string; admin: string };
 
   constructor(ingressUrl: string, adminUrl: string) {
-    this.ingressUrl = ingressUrl;
-    this.adminUrl = adminUrl;
+    this.urls = { ingress: ingressUrl, admin: adminUrl };
+  }
+
+  /** Where invocations go in (a cluster: any live node's ingress). */
+  get ingressUrl(): string {
+    return this.urls.ingress;
+  }
+
+  get adminUrl(): string {
+    return this.urls.admin;
   }
 
   /** Registers (or re-registers, `force`) the endpoint at `uri`. */
@@ -98,23 +105,21 @@ export class RestateApi {
   }
 
   /** Waits for the invocation to end and returns its result (throws {@link IngressError}). */
-  async attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await fetch(`${this.ingressUrl}/restate/invocation/${invocationId}/attach`, {
-        signal: controller.signal,
-      });
-      return (await readResult(response)) as T;
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      const row = await this.invocation(invocationId);
-      throw new Error(
-        `invocation ${invocationId} did not finish in ${timeoutMs} ms: ${JSON.stringify(row)}`,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+  attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
+    return this.attachAt<T>(invocationId, timeoutMs, () =>
+      this.invocations(`id = '${invocationId}'`),
+    );
+  }
+
+  /**
+   * Waits for the invocation that `target` (`"service/handler"` or `"Object/key/handler"`) got
+   * with the `idempotency-key` header `key`, and returns its result: how a client that lost its
+   * connection finds its call again without knowing the invocation id.
+   */
+  attachByKey<T = unknown>(target: string, key: string, timeoutMs = 45_000): Promise<T> {
+    return this.attachAt<T>(`${target}/${encodeURIComponent(key)}`, timeoutMs, () =>
+      this.invocations(`idempotency_key = '${key.replaceAll("'", "''")}'`),
+    );
   }
 
   async resolveAwakeable(id: string, value: unknown): Promise<void> {
@@ -222,6 +227,39 @@ export class RestateApi {
     );
   }
 
+  /** The key that places the invocation on a partition (hash range of the cluster's partitions). */
+  async partitionKey(invocationId: string): Promise<bigint> {
+    // As text: a u64 does not survive JSON numbers.
+    const [row] = await this.query<{ key: string }>(
+      `SELECT CAST(partition_key AS VARCHAR) AS key FROM sys_invocation_status WHERE id = '${invocationId}'`,
+    );
+    if (row === undefined) throw new Error(`no invocation ${invocationId}`);
+    return BigInt(row.key);
+  }
+
+  private async attachAt<T>(
+    path: string,
+    timeoutMs: number,
+    describe: () => Promise<InvocationRow[]>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(`${this.ingressUrl}/restate/invocation/${path}/attach`, {
+        signal: controller.signal,
+      });
+      return (await readResult(response)) as T;
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      const rows = await describe();
+      throw new Error(
+        `invocation ${path} did not finish in ${timeoutMs} ms: ${JSON.stringify(rows)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The journal of an invocation, with each `ctx.run` entry carrying its journaled result. */
   async journal(invocationId: string): Promise<JournalEntry[]> {
     const rows = await this.query<JournalEntry & { entry_json: string }>(
@@ -250,7 +288,8 @@ export class RestateApi {
   }
 }
 
-async function readResult(response: Response): Promise<unknown> {
+/** The JSON body of an ingress answer; throws {@link IngressError} for a non-2xx answer. */
+export async function readResult(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!response.ok) throw new IngressError(response.status, text);
   return text === "" ? undefined : JSON.parse(text);
