@@ -21,6 +21,16 @@ export interface BenchPlan {
   };
   replay: { latencies: number[]; rounds: number };
   journalSteps: number;
+  /** One restate-server against a local 3-node cluster: same agents, same load, in turns. */
+  cluster: {
+    contenders: string[];
+    steps: number;
+    concurrency: number;
+    latencies: number[];
+    /** Agents per round. */
+    total: number;
+    rounds: number;
+  };
 }
 
 export const fullPlan: BenchPlan = {
@@ -40,6 +50,14 @@ export const fullPlan: BenchPlan = {
   },
   replay: { latencies: [0, 20], rounds: 3 },
   journalSteps: 20,
+  cluster: {
+    contenders: ["ours-generate", "agents-durable"],
+    steps: 5,
+    concurrency: 64,
+    latencies: [0, 20],
+    total: 256,
+    rounds: 3,
+  },
 };
 
 export const quickPlan: BenchPlan = {
@@ -51,4 +69,12 @@ export const quickPlan: BenchPlan = {
   throughput: { steps: 5, concurrency: [1, 16, 64], total: (c) => Math.max(8, c), rounds: 1 },
   replay: { latencies: [0], rounds: 1 },
   journalSteps: 20,
+  cluster: {
+    contenders: ["ours-generate"],
+    steps: 5,
+    concurrency: 64,
+    latencies: [0],
+    total: 64,
+    rounds: 1,
+  },
 };

@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
+import { clusterThroughput } from "./cluster-throughput.ts";
 import { type Contender, contenders, isDurable } from "./contender-list.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
@@ -20,6 +21,8 @@ import { checkTargets } from "./targets.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
 
+const serverEnv = { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL };
+
 export async function runBench(
   plan: BenchPlan,
   log: (line: string) => void,
@@ -28,15 +31,15 @@ export async function runBench(
   const started = performance.now();
   const figures: Figures = { latency: [], throughput: [], journal: [], replay: [], rss: [] };
   const chosen = contenders.filter((c) => only === undefined || only.has(c.id));
-  const restate = await RestateServer.start({
-    env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
-  });
+  const restate = await RestateServer.start({ env: serverEnv });
   try {
     const running: RunningContender[] = [];
     try {
       for (const contender of chosen)
         running.push(await RunningContender.start(contender, restate));
       await measureLive(running, restate, plan, figures, log);
+      const cluster = await clusterThroughput(running, plan, serverEnv, log);
+      if (cluster !== undefined) figures.cluster = cluster;
     } finally {
       await Promise.all(running.map((r) => r.stop()));
     }
