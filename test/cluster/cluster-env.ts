@@ -29,12 +29,18 @@ export interface ClusterSuite extends AgentSuite<RestateCluster> {
   mismatchReports: string[];
 }
 
-/** The reliability agents, the probe and the fake OpenAI API around a 3-node cluster. */
-export async function startClusterSuite(): Promise<ClusterSuite> {
+/**
+ * The reliability agents, the probe and the fake OpenAI API around a 3-node cluster; `serve:
+ * "fetch"` serves the agents from a fetch handler (request-response mode) instead.
+ */
+export async function startClusterSuite(
+  options: { serve?: "node" | "fetch" } = {},
+): Promise<ClusterSuite> {
   const mismatchReports: string[] = [];
   const suite = await startClusterAgentSuite(reliabilityAgents, {
     cluster: { inactivityTimeout: "2s", env: quickRetries },
     onServiceOutput: mismatchCollector(mismatchReports),
+    ...options,
   });
   return Object.assign(suite, { mismatchReports });
 }

@@ -3,6 +3,7 @@
  * (or a local cluster of them), the probe, the fake OpenAI API, the service itself (registered),
  * and a crash helper.
  */
+import { fileURLToPath } from "node:url";
 import { FakeOpenAI } from "./fake-openai.ts";
 import { Probe } from "./probe.ts";
 import { RestateCluster, type RestateClusterOptions } from "./restate-cluster.ts";
@@ -25,7 +26,14 @@ export interface AgentSuite<R extends RestateServer | RestateCluster = RestateSe
 interface SuiteOptions {
   env?: Record<string, string>;
   onServiceOutput?: (text: string) => void;
+  /**
+   * How the service is served: `"node"` (default), `restate.serve` over HTTP/2; `"fetch"`, a
+   * fetch handler over HTTP/1.1 in request-response mode, as on a serverless platform.
+   */
+  serve?: "node" | "fetch";
 }
+
+const fetchEntry = fileURLToPath(new URL("./fetch-child-entry.ts", import.meta.url));
 
 export function startAgentSuite(
   serviceModule: string,
@@ -52,11 +60,13 @@ async function startAround<R extends RestateServer | RestateCluster>(
     Probe.start(),
     FakeOpenAI.start(),
   ]);
+  const viaFetch = options.serve === "fetch";
   const service = await ServiceProcess.start(serviceModule, {
     env: { ...fake.env(), PROBE_URL: probe.url, ...options.env },
     ...(options.onServiceOutput === undefined ? {} : { onOutput: options.onServiceOutput }),
+    ...(viaFetch ? { entry: fetchEntry } : {}),
   });
-  await restate.register(service.url);
+  await restate.register(service.url, { http11: viaFetch });
   return {
     restate,
     probe,

@@ -68,12 +68,15 @@ export class RestateApi {
     return this.urls.admin;
   }
 
-  /** Registers (or re-registers, `force`) the endpoint at `uri`. */
-  async register(uri: string): Promise<void> {
+  /**
+   * Registers (or re-registers, `force`) the endpoint at `uri`; `http11` for an endpoint that
+   * speaks HTTP/1.1 only (a fetch handler on a serverless platform: request-response mode).
+   */
+  async register(uri: string, options: { http11?: boolean } = {}): Promise<void> {
     const response = await fetch(`${this.adminUrl}/deployments`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ uri, force: true }),
+      body: JSON.stringify({ uri, force: true, ...(options.http11 ? { use_http_11: true } : {}) }),
     });
     if (!response.ok) {
       throw new Error(`registering ${uri} failed (${response.status}): ${await response.text()}`);

@@ -231,8 +231,8 @@ export class RestateCluster extends RestateApi {
    * Registers the endpoint at `uri` through one node, then waits until every live node's admin
    * API knows its services (the schema travels through the replicated metadata).
    */
-  override async register(uri: string): Promise<void> {
-    await super.register(uri);
+  override async register(uri: string, options: { http11?: boolean } = {}): Promise<void> {
+    await super.register(uri, options);
     const services = await this.serviceNames();
     for (const node of this.live()) {
       await this.nodeKnows(node, services);
