@@ -20,6 +20,7 @@ import {
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import {
   effectsOf,
+  full,
   type Mode,
   parseStepsPrompt,
   requestsOf,
@@ -47,6 +48,8 @@ import {
 
 const STEPS = 5;
 const LATENCY_MS = 150;
+/** Agents of each variant on the killed leader's partitions (more under `--full`). */
+const ON_VICTIM = full ? 4 : 2;
 const RUN_TIMEOUT_MS = 90_000;
 
 let suite: ClusterSuite;
@@ -237,7 +240,13 @@ it("the node leading the agents' partitions is SIGKILLed mid-run: all complete a
   gate.hold("leader");
   const victim = await busiestLeader(cluster);
   const via = cluster.liveNode([victim]).id;
-  const runs = await placeRuns(suite, { victim, via, perVariant: 2, prefix: "leader", input });
+  const runs = await placeRuns(suite, {
+    victim,
+    via,
+    perVariant: ON_VICTIM,
+    prefix: "leader",
+    input,
+  });
   const outputs = Promise.all(
     runs.map((run) => cluster.node(via).attach<{ text: string }>(run.id, RUN_TIMEOUT_MS)),
   );
