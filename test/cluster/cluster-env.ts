@@ -38,7 +38,10 @@ export async function startClusterSuite(
 ): Promise<ClusterSuite> {
   const mismatchReports: string[] = [];
   const suite = await startClusterAgentSuite(reliabilityAgents, {
-    cluster: { inactivityTimeout: "2s", env: quickRetries },
+    // Suspends idle agents quickly (the approval test waits for it), yet leaves a model call on
+    // a starved shared machine time to answer before its attempt is asked to suspend.
+    // Generous waits: the machine may be shared, and a slow cluster must fail only if stuck.
+    cluster: { inactivityTimeout: "4s", env: quickRetries, readyTimeoutMs: 90_000 },
     onServiceOutput: mismatchCollector(mismatchReports),
     ...options,
   });

@@ -1,7 +1,7 @@
 /**
- * `npm run test:reliability [-- --full]`: runs the reliability suite and the cluster suite (with
- * the larger counts under `--full`) and prints each scenario's figures as a table, the cluster
- * scenarios in one of their own.
+ * `npm run test:reliability [-- --full] [paths]`: runs the reliability suite and the cluster suite
+ * (with the larger counts under `--full`; only `paths`, e.g. `test/cluster`, when given) and
+ * prints each scenario's figures as a table, the cluster scenarios in one of their own.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Figures } from "./reliability-env.ts";
 
 const full = process.argv.includes("--full");
+const paths = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
 const dir = await mkdtemp(join(tmpdir(), "reliability-figures-"));
@@ -18,7 +19,13 @@ const dir = await mkdtemp(join(tmpdir(), "reliability-figures-"));
 const code = await new Promise<number>((resolve) => {
   const child = spawn(
     process.execPath,
-    [vitest, "run", "--project", "integration", "test/reliability", "test/cluster"],
+    [
+      vitest,
+      "run",
+      "--project",
+      "integration",
+      ...(paths.length > 0 ? paths : ["test/reliability", "test/cluster"]),
+    ],
     {
       cwd: root,
       stdio: "inherit",

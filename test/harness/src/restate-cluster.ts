@@ -6,8 +6,8 @@
  *
  * A test kills and restarts nodes by id, asks which node leads an invocation's partition, and
  * talks to the cluster through any live node (the cluster is a {@link RestateApi} of its first
- * live node) or through one node in particular (`node(id)`). If a node cannot start, the error
- * carries every node's log.
+ * live node) or through one node in particular (`node(id)`). A node that exits fails the wait
+ * with its log; a cluster that does not get ready in time fails it with every node's log.
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,7 +33,7 @@ export interface RestateClusterOptions {
   baseDir?: string;
   /** Fixed ports of node `id` (1-based); default: free loopback ports. */
   ports?: (id: number) => NodePorts;
-  /** How long `start()` and `restart()` wait for readiness (default 30 s). */
+  /** How long `start()`, `restart()` and the other waits wait at most (default 30 s). */
   readyTimeoutMs?: number;
 }
 
@@ -187,7 +187,10 @@ export class RestateCluster extends RestateApi {
    * Waits until node `id` hosts partition replicas again (a restarted node first rejoins, then
    * gets followers, and often leaders back), and the cluster has settled.
    */
-  async waitRejoined(id: number, timeoutMs = 30_000): Promise<PartitionReplica[]> {
+  async waitRejoined(
+    id: number,
+    timeoutMs = this.options.readyTimeoutMs ?? 30_000,
+  ): Promise<PartitionReplica[]> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       this.node(id).assertAlive();
@@ -210,7 +213,10 @@ export class RestateCluster extends RestateApi {
    * or rejoins, leadership moves once or twice within a few seconds; a test that wants a given
    * node to lead a given agent's partition at the moment of a kill waits for this first.
    */
-  async waitSettled(quietMs = 2_500, timeoutMs = 30_000): Promise<void> {
+  async waitSettled(
+    quietMs = 2_500,
+    timeoutMs = this.options.readyTimeoutMs ?? 30_000,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let layout = "";
     let since = Date.now();
