@@ -120,7 +120,7 @@ const midRun = (runs: { key: string }[]) =>
 
 /**
  * The checks every scenario makes: fault-free output, no journaled model call requested again,
- * every tool effect once, no mismatch. Returns the accounting, for the figures.
+ * every tool effect once, no mismatch.
  */
 async function verify(
   runs: { key: string; id?: string; sdk: Sdk; mode: Mode }[],
@@ -137,7 +137,6 @@ async function verify(
   expect(accounting.effectsApplied).toBe(runs.length * (STEPS - 1));
   expect(suite.mismatchReports).toEqual([]);
   expect(await suite.restate.mismatched()).toEqual([]);
-  return accounting;
 }
 
 /** One row per variant of a scenario, for `npm run test:reliability`. */
