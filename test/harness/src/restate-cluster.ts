@@ -16,7 +16,7 @@ import { ClusterNode, type NodePorts } from "./cluster-node.ts";
 import { ClusterTopology, type PartitionReplica } from "./cluster-topology.ts";
 import { freePort } from "./free-port.ts";
 import { RestateApi } from "./restate-api.ts";
-import { clusterSql } from "./restatectl.ts";
+import { clusterSql, restatectlBinary } from "./restatectl.ts";
 
 export interface RestateClusterOptions {
   /** Number of nodes (default 3). */
@@ -60,6 +60,7 @@ export class RestateCluster extends RestateApi {
 
   /** Starts every node and waits until every partition has a leader. */
   static async start(options: RestateClusterOptions = {}): Promise<RestateCluster> {
+    restatectlBinary();
     const count = options.nodes ?? 3;
     const baseDir = options.baseDir ?? (await mkdtemp(join(tmpdir(), "rc-")));
     const ports: NodePorts[] = [];

@@ -4,13 +4,28 @@
  * `nodes`, `logs`. restatectl talks to the nodes' node-to-node port, not to the admin port.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { platformBinary } from "./server-process.ts";
 
 const run = promisify(execFile);
 
-/** The restatectl binary installed from npm (the platform package, not the launcher). */
-export const restatectlBinary = () => platformBinary("@restatedev/restatectl", "restatectl");
+/**
+ * The restatectl binary installed from npm (the platform package, not the launcher); throws a
+ * clear error if it is not installed, before any node starts.
+ */
+export function restatectlBinary(): string {
+  let binary: string;
+  try {
+    binary = platformBinary("@restatedev/restatectl", "restatectl");
+  } catch (error) {
+    throw new Error(
+      `restatectl is not installed (${(error as Error).message.split("\n")[0]}): run npm install; the cluster harness needs @restatedev/restatectl for ${process.platform}-${process.arch}`,
+    );
+  }
+  if (!existsSync(binary)) throw new Error(`restatectl is missing at ${binary}: run npm install`);
+  return binary;
+}
 
 /** Runs `sql` against the cluster through the first reachable of `addresses`; one row per line. */
 export async function clusterSql<T = Record<string, unknown>>(
