@@ -68,54 +68,80 @@ export interface PlacedRun {
   sdk: Sdk;
   mode: Mode;
   partition: number;
-  /** Whether node `victim` of {@link placeRuns} led the run's partition when it was placed. */
+  /** Whether the victim {@link placeRuns} chose led the run's partition when it was placed. */
   onVictim: boolean;
 }
 
 /**
  * Sends agents of every variant through node `via` until `perVariant` of each run on partitions
- * that node `victim` leads. A service invocation lands on a random partition, so a few others are
- * sent on the way: they run (and are checked) too, with leaders that survive. After
- * `ready(newRuns)` (e.g. until they are suspended) it checks the leaders again and tops up if one
- * moved meanwhile.
+ * led by one node, the victim: `prefer` if it gets there, else another node (never `via`, nor
+ * one in `except`). A service invocation lands on a random partition, so others are sent on the
+ * way: they run (and are checked) too, with leaders that survive. Leadership may still move after
+ * a node rejoined, so the leaders are read afresh at every send; after `ready(newRuns)` (e.g.
+ * until they are suspended) they are read again and the placement topped up if needed.
  */
 export async function placeRuns(
   suite: ClusterSuite,
   options: {
-    victim: number;
     via: number;
+    prefer?: number;
+    except?: number[];
     perVariant: number;
     prefix: string;
     input: (key: string) => unknown;
     ready?: (runs: PlacedRun[]) => Promise<void>;
   },
-): Promise<PlacedRun[]> {
+): Promise<{ victim: number; runs: PlacedRun[] }> {
   const cluster = suite.restate;
   const node = cluster.node(options.via);
+  const excluded = [options.via, ...(options.except ?? [])];
   const runs: PlacedRun[] = [];
-  for (let round = 0; round < 4; round++) {
+  let unready: PlacedRun[] = [];
+  const limit = 40 * variants.length * options.perVariant;
+  for (let sent = 0; sent <= limit; sent++) {
     const leaders = await cluster.leaders();
-    for (const run of runs) run.onVictim = leaders.get(run.partition) === options.victim;
-    const fresh: PlacedRun[] = [];
-    for (const { sdk, mode } of variants) {
-      let placed = runs.filter((r) => r.sdk === sdk && r.mode === mode && r.onVictim).length;
-      for (let sent = 0; placed < options.perVariant; sent++) {
-        if (sent >= 16 * options.perVariant) {
-          throw new Error(`${sdk} ${mode}: no run landed on node n${options.victim}'s partitions`);
-        }
-        const key = `${options.prefix}-${sdk}-${mode}-${randomUUID()}`;
-        const id = await node.send(target(sdk, mode), options.input(key));
-        const partition = await cluster.partitionOf(id);
-        const onVictim = leaders.get(partition) === options.victim;
-        if (onVictim) placed++;
-        fresh.push({ key, id, sdk, mode, partition, onVictim });
-      }
+    const candidates = cluster
+      .live()
+      .map((n) => n.id)
+      .filter((id) => !excluded.includes(id))
+      .map((id) => ({ id, lacking: lackingVariants(runs, leaders, id, options.perVariant) }))
+      .sort(
+        (a, b) =>
+          a.lacking.length - b.lacking.length ||
+          Number(b.id === options.prefer) - Number(a.id === options.prefer),
+      );
+    const best = candidates[0];
+    if (best === undefined) throw new Error(`no node to kill other than ${excluded.join(", ")}`);
+    if (best.lacking.length === 0 && unready.length > 0) {
+      await options.ready?.(unready);
+      unready = [];
+      continue;
     }
-    if (fresh.length === 0) return runs;
-    runs.push(...fresh);
-    await options.ready?.(fresh);
+    if (best.lacking.length === 0) {
+      for (const run of runs) run.onVictim = leaders.get(run.partition) === best.id;
+      return { victim: best.id, runs };
+    }
+    const { sdk, mode } = best.lacking[0] as (typeof variants)[number];
+    const key = `${options.prefix}-${sdk}-${mode}-${randomUUID()}`;
+    const id = await node.send(target(sdk, mode), options.input(key));
+    const run = { key, id, sdk, mode, partition: await cluster.partitionOf(id), onVictim: false };
+    runs.push(run);
+    unready.push(run);
   }
-  throw new Error(`leadership kept moving while placing runs on n${options.victim}`);
+  throw new Error(`${limit} runs sent, and no node led enough of them:\n${cluster.output()}`);
+}
+
+function lackingVariants(
+  runs: PlacedRun[],
+  leaders: Map<number, number>,
+  node: number,
+  perVariant: number,
+) {
+  return variants.filter(
+    ({ sdk, mode }) =>
+      runs.filter((r) => r.sdk === sdk && r.mode === mode && leaders.get(r.partition) === node)
+        .length < perVariant,
+  );
 }
 
 /** Holds the first model answer of runs, by key prefix, so that they start together. */
