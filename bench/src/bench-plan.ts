@@ -25,6 +25,16 @@ export interface BenchPlan {
   codecBatches: number;
   /** Rounds of the CPU-time comparison of encrypted contenders and their plain twins. */
   encryptionRounds: number;
+  /** One restate-server against a local 3-node cluster: same agents, same load, in turns. */
+  cluster: {
+    contenders: string[];
+    steps: number;
+    concurrency: number;
+    latencies: number[];
+    /** Agents per round. */
+    total: number;
+    rounds: number;
+  };
 }
 
 export const fullPlan: BenchPlan = {
@@ -46,6 +56,14 @@ export const fullPlan: BenchPlan = {
   journalSteps: 20,
   codecBatches: 15,
   encryptionRounds: 12,
+  cluster: {
+    contenders: ["ours-generate", "agents-durable"],
+    steps: 5,
+    concurrency: 64,
+    latencies: [0, 20],
+    total: 256,
+    rounds: 3,
+  },
 };
 
 export const quickPlan: BenchPlan = {
@@ -59,4 +77,12 @@ export const quickPlan: BenchPlan = {
   journalSteps: 20,
   codecBatches: 3,
   encryptionRounds: 2,
+  cluster: {
+    contenders: ["ours-generate"],
+    steps: 5,
+    concurrency: 64,
+    latencies: [0],
+    total: 64,
+    rounds: 1,
+  },
 };

@@ -23,7 +23,7 @@ export async function sequentialLatencies(
 
 /** Completed agents per second while `concurrency` are in flight, over `total` agents. */
 export async function throughput(
-  contender: RunningContender,
+  contender: Pick<RunningContender, "invoke">,
   input: AgentInput,
   concurrency: number,
   total: number,

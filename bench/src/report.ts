@@ -2,7 +2,7 @@
  * The markdown report of a bench run: the targets first, then one table per figure. Every number
  * is a median with its min–max over the repetitions.
  */
-import type { BenchResults } from "./results.ts";
+import type { BenchResults, ClusterFigures } from "./results.ts";
 import type { Spread } from "./stats.ts";
 import { encryptionCost, floorPerStep } from "./targets.ts";
 
@@ -204,6 +204,39 @@ function encryptionSection(results: BenchResults): string[] {
   ];
 }
 
+const mib = (bytes?: number) => (bytes === undefined ? "n/a" : (bytes / 2 ** 20).toFixed(0));
+
+function clusterSection(cluster: ClusterFigures, cores: number): string[] {
+  return [
+    `## One restate-server vs a ${cluster.nodes}-node cluster`,
+    "",
+    `Completed ${cluster.throughput[0]?.steps ?? 5}-step agents per second with ${cluster.throughput[0]?.concurrency ?? 64} in flight (median, min–max over rounds), on one restate-server and on a local ${cluster.nodes}-node cluster (replicated metadata and log, replication ${cluster.replication}), both with ${cluster.partitions} partitions, the same contender processes driven in turns; the cluster's clients spread over its nodes. On ${cores} cores the nodes share the cores one server had: the ratio is the cost of replication, not scale-out.`,
+    "",
+    table(
+      [
+        "contender",
+        "model latency",
+        "one node agents/s",
+        `${cluster.nodes} nodes agents/s`,
+        `${cluster.nodes} nodes ÷ one`,
+      ],
+      cluster.throughput.map((c) => [
+        c.contender,
+        `${c.latencyMs} ms`,
+        rate(c.oneNode),
+        rate(c.threeNodes),
+        `${c.ratio.toFixed(2)}×`,
+      ]),
+    ),
+    "",
+    table(
+      ["restate-server process", "RSS MiB", "peak RSS MiB"],
+      cluster.rss.map((r) => [r.server, mib(r.rssBytes), mib(r.peakRssBytes)]),
+    ),
+    "",
+  ];
+}
+
 export function markdownReport(results: BenchResults): string {
   const { meta } = results;
   const latencies = [...new Set(results.latency.map((c) => c.latencyMs))];
@@ -279,5 +312,6 @@ export function markdownReport(results: BenchResults): string {
       results.rss.map((r) => [r.contender, (r.peakRssBytes / 2 ** 20).toFixed(0)]),
     ),
     "",
+    ...(results.cluster === undefined ? [] : clusterSection(results.cluster, meta.cores)),
   ].join("\n");
 }

@@ -65,6 +65,27 @@ export interface EncryptionCpuFigure {
   journalBytesPerStepOn: number;
 }
 
+/** One restate-server against a local cluster, same agents and load (`cluster-throughput.ts`). */
+export interface ClusterFigures {
+  nodes: number;
+  replication: number;
+  partitions: number;
+  throughput: {
+    contender: string;
+    steps: number;
+    concurrency: number;
+    latencyMs: number;
+    /** Completed agents per second on one restate-server. */
+    oneNode: Spread;
+    /** The same on the cluster, clients spread over its nodes. */
+    threeNodes: Spread;
+    /** Median cluster ÷ median one node. */
+    ratio: number;
+  }[];
+  /** Each restate-server process after the runs (absent where `/proc` is not). */
+  rss: { server: string; rssBytes?: number; peakRssBytes?: number }[];
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -90,5 +111,7 @@ export interface BenchResults {
   rss: RssFigure[];
   codec: CodecFigure[];
   encryptionCpu: EncryptionCpuFigure[];
+  /** Absent when no contender of the cluster comparison ran (`--only`). */
+  cluster?: ClusterFigures;
   targets: TargetCheck[];
 }

@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
+import { clusterThroughput } from "./cluster-throughput.ts";
 import { codecCost } from "./codec-cost.ts";
 import { type Contender, contenders, isDurable } from "./contender-list.ts";
 import { encryptionCpuCost } from "./encryption-cost.ts";
@@ -21,6 +22,8 @@ import { scale, spread } from "./stats.ts";
 import { checkTargets } from "./targets.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
+
+const serverEnv = { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL };
 
 export async function runBench(
   plan: BenchPlan,
@@ -39,15 +42,15 @@ export async function runBench(
     encryptionCpu: [],
   };
   const chosen = contenders.filter((c) => only === undefined || only.has(c.id));
-  const restate = await RestateServer.start({
-    env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
-  });
+  const restate = await RestateServer.start({ env: serverEnv });
   try {
     const running: RunningContender[] = [];
     try {
       for (const contender of chosen)
         running.push(await RunningContender.start(contender, restate));
       await measureLive(running, restate, plan, figures, log);
+      const cluster = await clusterThroughput(running, plan, serverEnv, log);
+      if (cluster !== undefined) figures.cluster = cluster;
     } finally {
       await Promise.all(running.map((r) => r.stop()));
     }

@@ -4,7 +4,7 @@
  * entry), checked to have run every step.
  */
 import { fileURLToPath } from "node:url";
-import { type RestateServer, ServiceProcess, type ValueCodec } from "@restate-ai/test-harness";
+import { type RestateApi, ServiceProcess, type ValueCodec } from "@restate-ai/test-harness";
 import { generateJournalKey, journalCodec, parseJournalKeys } from "@restate-ai/vercel-middleware";
 import type { Contender } from "./contender-list.ts";
 import type { AgentInput } from "./scripted-step.ts";
@@ -30,7 +30,7 @@ export class RunningContender {
 
   static async start(
     contender: Contender,
-    restate: RestateServer,
+    restate: RestateApi,
     env: Record<string, string> = {},
   ): Promise<RunningContender> {
     const durable = "service" in contender.target;
@@ -52,6 +52,23 @@ export class RunningContender {
       );
     }
     return new RunningContender(contender, process, `${process.url}/${contender.target.plain}`);
+  }
+
+  /** The same process registered with another Restate too (a durable contender only). */
+  async alsoOn(restate: RestateApi): Promise<RunningContender> {
+    await restate.register(this.process.url);
+    return this.through(restate.ingressUrl);
+  }
+
+  /** The same contender invoked through another ingress (e.g. another node of a cluster). */
+  through(ingressUrl: string): RunningContender {
+    const { target } = this.contender;
+    if (!("service" in target)) throw new Error(`${this.contender.id} is not a Restate service`);
+    return new RunningContender(
+      this.contender,
+      this.process,
+      `${ingressUrl}/${target.service}/run`,
+    );
   }
 
   /** Runs one agent to completion; fails unless it made every step. */

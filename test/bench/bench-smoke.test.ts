@@ -2,7 +2,7 @@
  * The benchmark still works: `npm run bench -- --quick` runs every contender and writes every
  * figure. No threshold is asserted — timing belongs to the bench, not to the tests — but each
  * contender must have run its agents to completion (the bench checks every agent's step count)
- * and produced numbers.
+ * and produced numbers, including one restate-server against a 3-node cluster.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -59,6 +59,21 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(results.targets.length).toBeGreaterThanOrEqual(12);
     expect(markdown).toContain("## Targets");
     expect(markdown).toContain("## Journal encryption");
+    const cluster = results.cluster;
+    expect(cluster).toMatchObject({ nodes: 3, replication: 2, partitions: 4 });
+    expect(cluster?.throughput.map((c) => c.contender)).toEqual(["ours-generate"]);
+    for (const cell of cluster?.throughput ?? []) {
+      expect(cell.oneNode.median).toBeGreaterThan(0);
+      expect(cell.threeNodes.median).toBeGreaterThan(0);
+    }
+    expect(cluster?.rss.map((r) => r.server)).toEqual([
+      "one restate-server",
+      "cluster node n1",
+      "cluster node n2",
+      "cluster node n3",
+    ]);
+    for (const r of cluster?.rss ?? []) expect(r.peakRssBytes).toBeGreaterThan(0);
+    expect(markdown).toContain("## One restate-server vs a 3-node cluster");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

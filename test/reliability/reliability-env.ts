@@ -34,7 +34,10 @@ export const target = (
 ) =>
   `${{ vercel: "vercelAgent", "vercel-agent": "vercelDurableAgent", agents: "agentsAgent" }[sdk]}/${mode}`;
 
-const agents = fileURLToPath(new URL("./services/all-agents.ts", import.meta.url));
+/** The reliability agents' service module (both SDKs, generate and stream, and `DurableAgent`). */
+export const reliabilityAgents = fileURLToPath(
+  new URL("./services/all-agents.ts", import.meta.url),
+);
 
 export interface ReliabilitySuite extends AgentSuite {
   /** Lines of the service's output that report a journal mismatch, since the start. */
@@ -55,9 +58,24 @@ export interface ReliabilitySuiteOptions {
 }
 
 /**
- * A restate-server that retries failed attempts quickly (100 ms, at most 1 s apart, never giving
- * up: an endless retry must show as a run that never ends), the fake OpenAI API, the probe and the
- * agents' service.
+ * Retries of failed attempts that are quick (100 ms, at most 1 s apart) and never give up: an
+ * endless retry must show as a run that never ends.
+ */
+export const quickRetries = {
+  RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: "100ms",
+  RESTATE_DEFAULT_RETRY_POLICY__MAX_INTERVAL: "1s",
+};
+
+/** Collects the service's output lines that report a journal mismatch into `reports`. */
+export const mismatchCollector = (reports: string[]) => (text: string) => {
+  for (const line of text.split("\n")) {
+    if (/RT0016|journal mismatch/i.test(line)) reports.push(line);
+  }
+};
+
+/**
+ * A restate-server with {@link quickRetries} that suspends after 2 s idle, the fake OpenAI API,
+ * the probe and the agents' service.
  */
 export async function startReliabilitySuite(
   options: ReliabilitySuiteOptions = {},
@@ -65,13 +83,11 @@ export async function startReliabilitySuite(
   const mismatchReports: string[] = [];
   const serviceLog: string[] = [];
   const serverLog: string[] = [];
-  const suite = await startAgentSuite(agents, {
+  const collectMismatches = mismatchCollector(mismatchReports);
+  const suite = await startAgentSuite(reliabilityAgents, {
     restate: {
       inactivityTimeout: "2s",
-      env: {
-        RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: "100ms",
-        RESTATE_DEFAULT_RETRY_POLICY__MAX_INTERVAL: "1s",
-      },
+      env: quickRetries,
       onOutput: (text) => serverLog.push(text),
     },
     env: {
@@ -82,9 +98,7 @@ export async function startReliabilitySuite(
     },
     onServiceOutput: (text) => {
       serviceLog.push(text);
-      for (const line of text.split("\n")) {
-        if (/RT0016|journal mismatch/i.test(line)) mismatchReports.push(line);
-      }
+      collectMismatches(text);
     },
   });
   if (options.journalKeys !== undefined) {
@@ -126,12 +140,12 @@ export function stepsScript(
 }
 
 /** LLM requests the fake answered for run `key`. */
-export function requestsOf(suite: AgentSuite, key: string) {
+export function requestsOf(suite: Pick<AgentSuite, "fake">, key: string) {
   return suite.fake.requests.filter((r) => parseStepsPrompt(r)?.key === key);
 }
 
 /** How often each step's tool effect ran for run `key`, by step. */
-export function effectsOf(suite: AgentSuite, key: string, name = "tool-effect") {
+export function effectsOf(suite: Pick<AgentSuite, "probe">, key: string, name = "tool-effect") {
   const counts = new Map<number, number>();
   for (const effect of suite.probe.list(name)) {
     const data = effect.data as { key: string; step: number };
@@ -151,6 +165,21 @@ export interface Figures {
   mismatches: number;
   seconds: number;
   notes?: string;
+  /** Scenarios on a cluster (test/cluster), shown in a table of their own. */
+  cluster?: {
+    /** Nodes killed (SIGKILL) during the scenario. */
+    kills: number;
+    /** The SDKs and modes of the agents, e.g. "vercel stream". */
+    agents: string;
+    /** Model calls in flight at a kill that were requested again. */
+    inFlightRepeats: number;
+    /** From a kill to an affected agent's next progress (model request or tool effect), ms. */
+    stallMs?: { median: number; max: number };
+    /** From a client's lost connection to its result through another node, ms. */
+    reattachMs?: { median: number; max: number };
+    /** How long after its invocation completed a re-attached client had the result, ms. */
+    afterCompletionMs?: { median: number; max: number };
+  };
 }
 
 /** Hands a scenario's figures to `npm run test:reliability` (a no-op under plain `npm test`). */

@@ -1,6 +1,7 @@
 /**
  * Starts restate-server and the example agents, runs the guided tour (unless `--no-tour`), then
- * keeps both running until Ctrl-C — or exits after the tour with `--non-interactive`.
+ * keeps both running until Ctrl-C — or exits after the tour with `--non-interactive`. With
+ * `--cluster` (`npm run dev:cluster`) a local 3-node Restate cluster instead of one server.
  */
 import { describeSecurity } from "../endpoint-security.ts";
 import { describeModel } from "../llm.ts";
@@ -10,6 +11,8 @@ import { runTour } from "./tour.ts";
 const args = new Set(process.argv.slice(2));
 const withTour = !args.has("--no-tour");
 const interactive = !args.has("--non-interactive");
+const cluster = args.has("--cluster");
+const servers = cluster ? "the cluster" : "restate-server";
 const print = (line = "") => console.log(line);
 
 let echoAgents = !withTour;
@@ -23,6 +26,7 @@ print(describeModel());
 let stack: LocalStack;
 try {
   stack = await startLocalStack({
+    cluster,
     inactivityTimeout: process.env.RESTATE_INACTIVITY_TIMEOUT ?? "2s",
     env: {
       OFFLINE_MODEL_LOG: "1",
@@ -34,14 +38,25 @@ try {
   console.error(`Could not start: ${(error as Error).message}`);
   process.exit(1);
 }
-print(`restate-server: ingress ${stack.ingressUrl}, admin ${stack.adminUrl}; agents registered.`);
+if (cluster) {
+  print(
+    `Restate cluster of ${stack.nodes.length} nodes (replication 2: one may be down); agents registered.`,
+  );
+  for (const node of stack.nodes) {
+    print(
+      `  ${node.name}: ingress ${node.ingressUrl}, admin ${node.adminUrl}, node ${node.nodeAddress}`,
+    );
+  }
+} else {
+  print(`restate-server: ingress ${stack.ingressUrl}, admin ${stack.adminUrl}; agents registered.`);
+}
 print(describeSecurity({ ...process.env, RESTATE_DATA_DIR: stack.dataDir }));
 
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
-  print("\nStopping the agents and restate-server...");
+  print(`\nStopping the agents and ${servers}...`);
   await stack.stop();
   process.exit(code);
 };
@@ -71,6 +86,19 @@ ${
 `
     : ""
 }More in examples/README.md. Ctrl-C stops everything.`);
+if (cluster) {
+  const [first, second] = stack.nodes;
+  print(`Any node answers (its own ingress port), e.g. node 2:
+  curl ${second?.ingressUrl}/agent/run --json '"What is the weather in Denver?"'${
+    stack.encrypted
+      ? `
+  npm run call -- --cluster --node 2 agent/run '"What is the weather in Denver?"'   (decrypted)`
+      : ""
+  }
+Nodes, partitions and their leaders:
+  npx restatectl -s ${first?.nodeAddress} status
+From one server to a cluster, and to Restate Cloud: docs/deploy.md.`);
+}
 
 if (!interactive) await stop(0);
 echoAgents = true;

@@ -31,6 +31,8 @@ export interface RecordedRequest extends ModelRequest {
   status: number;
   /** The request's `Authorization` header. */
   authorization: string | null;
+  /** When the request arrived (`Date.now()`). */
+  at: number;
 }
 
 export interface EmbeddingRequest {
@@ -107,12 +109,14 @@ export class FakeOpenAI {
   }
 
   private async answer(api: "chat" | "responses", http: Request) {
+    const at = Date.now();
     const request = parseModelRequest(api, (await http.json()) as Record<string, unknown>);
     const reply: Reply = await this.script(request);
     this.requests.push({
       ...request,
       status: isErrorReply(reply) ? reply.status : 200,
       authorization: http.headers.get("authorization"),
+      at,
     });
     if (isErrorReply(reply)) {
       return HttpResponse.json(errorBody(reply.status, reply.message), {

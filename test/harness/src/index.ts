@@ -1,4 +1,6 @@
-export { type AgentSuite, startAgentSuite } from "./agent-suite.ts";
+export { type AgentSuite, startAgentSuite, startClusterAgentSuite } from "./agent-suite.ts";
+export { ClusterNode, type NodePorts } from "./cluster-node.ts";
+export type { PartitionReplica } from "./cluster-topology.ts";
 export {
   conversation,
   type ErrorReply,
@@ -24,11 +26,20 @@ export {
 export { type Effect, Probe } from "./probe.ts";
 export { recordEffect } from "./probe-client.ts";
 export {
+  attachSurviving,
+  callSurviving,
+  type SurvivingOptions,
+  type SurvivingResult,
+} from "./reattach.ts";
+export {
   IngressError,
   type InvocationRow,
   type JournalEntry,
   RestateApi,
   type ValueCodec,
 } from "./restate-api.ts";
+export { RestateCluster, type RestateClusterOptions } from "./restate-cluster.ts";
 export { RestateServer, type RestateServerOptions } from "./restate-server.ts";
+export { clusterSql, restatectlBinary } from "./restatectl.ts";
+export type { ResidentMemory } from "./server-process.ts";
 export { ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";

@@ -63,13 +63,11 @@ type RunCompletion = {
 };
 
 export class RestateApi {
-  readonly ingressUrl: string;
-  readonly adminUrl: string;
+  private readonly urls: { ingress: string; admin: string };
   private codec: ValueCodec | undefined;
 
   constructor(ingressUrl: string, adminUrl: string) {
-    this.ingressUrl = ingressUrl;
-    this.adminUrl = adminUrl;
+    this.urls = { ingress: ingressUrl, admin: adminUrl };
   }
 
   /** Encode inputs and awakeable payloads, decode results with `codec` (`undefined`: plain JSON). */
@@ -77,12 +75,24 @@ export class RestateApi {
     this.codec = codec;
   }
 
-  /** Registers (or re-registers, `force`) the endpoint at `uri`. */
-  async register(uri: string): Promise<void> {
+  /** Where invocations go in (a cluster: any live node's ingress). */
+  get ingressUrl(): string {
+    return this.urls.ingress;
+  }
+
+  get adminUrl(): string {
+    return this.urls.admin;
+  }
+
+  /**
+   * Registers (or re-registers, `force`) the endpoint at `uri`; `http11` for an endpoint that
+   * speaks HTTP/1.1 only (a fetch handler on a serverless platform: request-response mode).
+   */
+  async register(uri: string, options: { http11?: boolean } = {}): Promise<void> {
     const response = await fetch(`${this.adminUrl}/deployments`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ uri, force: true }),
+      body: JSON.stringify({ uri, force: true, ...(options.http11 ? { use_http_11: true } : {}) }),
     });
     if (!response.ok) {
       throw new Error(`registering ${uri} failed (${response.status}): ${await response.text()}`);
@@ -114,23 +124,21 @@ export class RestateApi {
   }
 
   /** Waits for the invocation to end and returns its result (throws {@link IngressError}). */
-  async attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await fetch(`${this.ingressUrl}/restate/invocation/${invocationId}/attach`, {
-        signal: controller.signal,
-      });
-      return (await readResult(response, this.codec)) as T;
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      const row = await this.invocation(invocationId);
-      throw new Error(
-        `invocation ${invocationId} did not finish in ${timeoutMs} ms: ${JSON.stringify(row)}`,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+  attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
+    return this.attachAt<T>(invocationId, timeoutMs, () =>
+      this.invocations(`id = '${invocationId}'`),
+    );
+  }
+
+  /**
+   * Waits for the invocation that `target` (`"service/handler"` or `"Object/key/handler"`) got
+   * with the `idempotency-key` header `key`, and returns its result: how a client that lost its
+   * connection finds its call again without knowing the invocation id.
+   */
+  attachByKey<T = unknown>(target: string, key: string, timeoutMs = 45_000): Promise<T> {
+    return this.attachAt<T>(`${target}/${encodeURIComponent(key)}`, timeoutMs, () =>
+      this.invocations(`idempotency_key = '${key.replaceAll("'", "''")}'`),
+    );
   }
 
   async resolveAwakeable(id: string, value: unknown): Promise<void> {
@@ -238,6 +246,39 @@ export class RestateApi {
     );
   }
 
+  /** The key that places the invocation on a partition (hash range of the cluster's partitions). */
+  async partitionKey(invocationId: string): Promise<bigint> {
+    // As text: a u64 does not survive JSON numbers.
+    const [row] = await this.query<{ key: string }>(
+      `SELECT CAST(partition_key AS VARCHAR) AS key FROM sys_invocation_status WHERE id = '${invocationId}'`,
+    );
+    if (row === undefined) throw new Error(`no invocation ${invocationId}`);
+    return BigInt(row.key);
+  }
+
+  private async attachAt<T>(
+    path: string,
+    timeoutMs: number,
+    describe: () => Promise<InvocationRow[]>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(`${this.ingressUrl}/restate/invocation/${path}/attach`, {
+        signal: controller.signal,
+      });
+      return (await readResult(response, this.codec)) as T;
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      const rows = await describe();
+      throw new Error(
+        `invocation ${path} did not finish in ${timeoutMs} ms: ${JSON.stringify(rows)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The journal of an invocation, with each `ctx.run` entry carrying its journaled result. */
   async journal(invocationId: string): Promise<JournalEntry[]> {
     const rows = await this.query<JournalEntry & { entry_json: string }>(
@@ -273,7 +314,11 @@ export class RestateApi {
   }
 }
 
-async function readResult(response: Response, codec?: ValueCodec): Promise<unknown> {
+/**
+ * The JSON body of an ingress answer, decoded with `codec` if given; throws {@link IngressError}
+ * for a non-2xx answer.
+ */
+export async function readResult(response: Response, codec?: ValueCodec): Promise<unknown> {
   if (!response.ok) throw new IngressError(response.status, await response.text());
   const bytes = new Uint8Array(await response.arrayBuffer());
   const decoded = codec === undefined ? bytes : await codec.decode(bytes);
