@@ -11,8 +11,11 @@
  *   simply receives no further part in that attempt (Restate ends the attempt); the retry replays
  *   the journal and streams this step again from its first part. Once retries are exhausted, or
  *   the failure is terminal, the stream errors with the run's `TerminalError`.
+ * A run observer of the context (see `run-observer.ts`) is told whether the step runs live or is
+ * replayed; a live step is journaled only once the observer is ready for it.
  */
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
+import { runObserverOf } from "./run-observer.js";
 
 /** What one journal entry of a durable stream holds. */
 export interface JournaledStream<T, M> {
@@ -71,6 +74,7 @@ export function durableStream<T, M = undefined>(
   let releasedLive: number | undefined;
   const meta = Promise.withResolvers<M | undefined>();
   meta.promise.catch(() => {});
+  const observed = runObserverOf(ctx)?.modelStep();
 
   const parts = new ReadableStream<T>({
     start(controller) {
@@ -91,6 +95,7 @@ export function durableStream<T, M = undefined>(
       let released = 0;
       let holding = false;
       let callMeta: M | undefined;
+      const observedLive = observed?.live();
       try {
         const opened = await open();
         callMeta = opened.meta;
@@ -117,6 +122,7 @@ export function durableStream<T, M = undefined>(
       } catch (error) {
         throw options.mapError ? options.mapError(error) : error;
       }
+      await observedLive;
       releasedLive = released;
       const complete = options.complete ? options.complete(collected, released) : collected;
       return callMeta === undefined ? { parts: complete } : { parts: complete, meta: callMeta };
@@ -126,6 +132,7 @@ export function durableStream<T, M = undefined>(
 
   journaled.then(
     (entry) => {
+      if (releasedLive === undefined) observed?.replayed();
       meta.resolve(entry.meta);
       try {
         options.inspect?.(entry.parts);

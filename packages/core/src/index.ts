@@ -1,3 +1,23 @@
+export { type ChatEndpoint, type ChatEndpointOptions, chatEndpoint } from "./chat-endpoint.js";
+export {
+  type AppendItem,
+  type AppendRequest,
+  type AppendResult,
+  type ChatTurn,
+  chunkUnits,
+  type ReadRequest,
+  type ReadResult,
+  TURN_HEADER,
+  UI_STREAM_HEADERS,
+  type UIChunk,
+} from "./chat-stream-protocol.js";
+export { ChatStreamPublisher, type ChatStreamTarget } from "./chat-stream-publisher.js";
+export {
+  type ChatStreams,
+  type ChatStreamsOptions,
+  chatStreams,
+  PAGE_SIZE,
+} from "./chat-streams.js";
 export {
   type DurableStream,
   type DurableStreamOptions,
@@ -27,5 +47,11 @@ export {
   isTerminalError,
 } from "./restate-errors.js";
 export { boundedRetryPolicy, type RetryOptions } from "./retry-policy.js";
+export {
+  type ModelStepObservation,
+  observeRun,
+  type RunObserver,
+  runObserverOf,
+} from "./run-observer.js";
 export { unsendableToolOutput } from "./tool-output.js";
 export { Turnstile } from "./tool-turnstile.js";

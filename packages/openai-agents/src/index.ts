@@ -1,5 +1,15 @@
 export type { ApprovalAnswer, ApprovalOptions, ApprovalRequest } from "@restate-ai/core";
+export {
+  type ChatEndpoint,
+  type ChatEndpointOptions,
+  type ChatStreamsOptions,
+  type ChatStreamTarget,
+  type ChatTurn,
+  chatEndpoint,
+  chatStreams,
+} from "@restate-ai/core";
 export { resolveApprovals } from "./approvals.js";
+export { type PublishAgentRunOptions, publishAgentRun } from "./chat-stream.js";
 export { DurableModelProvider, durableModel } from "./durable-model.js";
 export { DurableRunner, durableRun } from "./durable-runner.js";
 export { DurableRunAborted, restateContext } from "./durable-scope.js";

@@ -5,6 +5,13 @@ export type {
 export {
   type ApprovalAnswer,
   type ApprovalRequest,
+  type ChatEndpoint,
+  type ChatEndpointOptions,
+  type ChatStreamsOptions,
+  type ChatStreamTarget,
+  type ChatTurn,
+  chatEndpoint,
+  chatStreams,
   SuperJsonSerde,
   superJson,
 } from "@restate-ai/core";
@@ -41,6 +48,11 @@ export type {
 } from "@restatedev/restate-sdk";
 export { RestateError, TerminalError } from "@restatedev/restate-sdk";
 export type { DurableCallsOptions } from "./call-settings.js";
+export {
+  type HasUIMessageStream,
+  type PublishChatStreamOptions,
+  publishChatStream,
+} from "./chat-stream.js";
 export { durableCalls } from "./durable-calls.js";
 export { durableEmbeds } from "./durable-embeds.js";
 export { durableTools } from "./durable-tools.js";

@@ -1,0 +1,400 @@
+/**
+ * `ChatStreams`: a Virtual Object, keyed by chat id, holding the UI message chunks of the chat's
+ * current turn — the only place they live.
+ *
+ * - Chunks are kept in pages of {@link PAGE_SIZE} under lazy state; an append of a batch writes
+ *   the pages it touches and one metadata entry, whatever the number of chunks in it.
+ * - Appends are idempotent by position (see `chat-stream-protocol.ts`): a replay of journaled
+ *   steps adds nothing. A model step that runs again in a later attempt supersedes the partial
+ *   step of the earlier one: the log gets a `reset-step` chunk, and chunks of the earlier attempt
+ *   that arrive later are refused.
+ * - Readers pull from an offset; a reader at the end waits (an awakeable, resolved by the next
+ *   append) instead of polling. Stopping cancels the turn's invocation and ends the stream with
+ *   an `abort` chunk; approvals are answered here, so only pending ones can be.
+ * - A finished turn's chunks are deleted after the retention (a delayed self-send).
+ */
+
+import type { Duration } from "@restatedev/restate-sdk";
+import * as restate from "@restatedev/restate-sdk";
+import {
+  type AppendItem,
+  type AppendRequest,
+  type AppendResult,
+  type ApprovalAnswerRequest,
+  type ApprovalAnswerResult,
+  chunkUnits,
+  dropUnits,
+  type ReadRequest,
+  type ReadResult,
+  type StopResult,
+  type UIChunk,
+} from "./chat-stream-protocol.js";
+
+export const PAGE_SIZE = 128;
+const MAX_READ = 1000;
+const MAX_WAITERS = 256;
+const PAST_TURNS = 16;
+
+export interface ChatStreamsOptions {
+  /** Name of the Virtual Object. Default `ChatStreams`. */
+  name?: string;
+  /** How long a finished turn's chunks are kept. Default one hour. */
+  retention?: Duration | number;
+  /** How long a reader at the end of a running stream waits for more. Default 20 s. */
+  pollTimeoutMs?: number;
+}
+
+interface Waiter {
+  id: string;
+  from: number;
+  turnId?: string;
+  until: number;
+}
+
+interface Meta {
+  turnId: string;
+  invocationId: string;
+  status: "running" | "done" | "stopped";
+  head: number;
+  tail: number;
+  expired: boolean;
+  /** Segment being written, units of it in the log, attempt that runs its model step. */
+  cursor: { seg: number; w: number; owner?: string };
+  /** A later segment whose model step an attempt already runs. */
+  claim?: { seg: number; owner: string };
+  approvals: string[];
+  answered: string[];
+  waiters: Waiter[];
+  pastTurns: string[];
+}
+
+type Ctx = restate.ObjectContext | restate.ObjectSharedContext;
+
+interface Handlers {
+  subscribe: (ctx: restate.ObjectContext, waiter: Waiter) => Promise<void>;
+  expire: (ctx: restate.ObjectContext, turnId: string) => Promise<void>;
+}
+
+/** The `ChatStreams` Virtual Object; serve it next to the chat agents. */
+export function chatStreams(options: ChatStreamsOptions = {}) {
+  const name = options.name ?? "ChatStreams";
+  const retention = options.retention ?? { hours: 1 };
+  const pollTimeoutMs = options.pollTimeoutMs ?? 20_000;
+  const self = (ctx: restate.ObjectContext | restate.ObjectSharedContext) =>
+    ctx.objectSendClient<Handlers>({ name }, ctx.key);
+
+  const settle = async (ctx: restate.ObjectContext, meta: Meta) => {
+    const now = await ctx.date.now();
+    const waiting: Waiter[] = [];
+    for (const waiter of meta.waiters) {
+      if (waiter.until < now) continue;
+      const result = await readNow(ctx, meta, waiter);
+      if (result === undefined) waiting.push(waiter);
+      else ctx.resolveAwakeable(waiter.id, result);
+    }
+    meta.waiters = waiting;
+  };
+
+  const finish = (ctx: restate.ObjectContext, meta: Meta) => {
+    meta.approvals = [];
+    self(ctx).expire(meta.turnId, restate.rpc.sendOpts({ delay: retention }));
+  };
+
+  return restate.object({
+    name,
+    handlers: {
+      /** Appends a batch of a publisher (see `chat-stream-publisher.ts`). */
+      append: async (ctx: restate.ObjectContext, request: AppendRequest): Promise<AppendResult> => {
+        checkAppend(request);
+        let meta = await ctx.get<Meta>("meta");
+        if (meta === null || meta.turnId !== request.turnId) {
+          if (meta?.pastTurns.includes(request.turnId)) {
+            return { accepted: false, tail: meta.tail, refused: "older turn" };
+          }
+          meta = openTurn(ctx, meta, request);
+        }
+        if (meta.status !== "running") {
+          return { accepted: false, tail: meta.tail, refused: "closed turn" };
+        }
+        const added: UIChunk[] = [];
+        let refused = false;
+        for (const item of request.items) {
+          if (!place(meta, item, request.attempt, added)) {
+            refused = true;
+            break;
+          }
+        }
+        await writeChunks(ctx, meta, added);
+        for (const chunk of added) trackApproval(meta, chunk);
+        if (!refused && request.items.some((item) => "close" in item)) {
+          meta.status = "done";
+          finish(ctx, meta);
+        }
+        await settle(ctx, meta);
+        ctx.set("meta", meta);
+        return refused
+          ? { accepted: false, tail: meta.tail, refused: "superseded attempt" }
+          : { accepted: true, tail: meta.tail };
+      },
+
+      /** Chunks from an offset; waits for more at the end of a running stream. */
+      read: restate.handlers.object.shared(
+        async (ctx: restate.ObjectSharedContext, request: ReadRequest): Promise<ReadResult> => {
+          checkRead(request);
+          const meta = await ctx.get<Meta>("meta");
+          const now = await readNow(ctx, meta, request);
+          if (now !== undefined) return now;
+          const { id, promise } = ctx.awakeable<ReadResult>();
+          const until = (await ctx.date.now()) + pollTimeoutMs;
+          self(ctx).subscribe({ id, from: request.from, until, ...turnOf(request, meta) });
+          try {
+            return await promise.orTimeout(pollTimeoutMs);
+          } catch (error) {
+            if (!(error instanceof restate.TimeoutError)) throw error;
+            const turnId = request.turnId ?? meta?.turnId ?? "";
+            return { kind: "chunks", turnId, chunks: [], next: request.from, done: false };
+          }
+        },
+      ),
+
+      /** Registers a waiting reader (sent by `read`). */
+      subscribe: async (ctx: restate.ObjectContext, waiter: Waiter): Promise<void> => {
+        const meta = await ctx.get<Meta>("meta");
+        const now = await readNow(ctx, meta, waiter);
+        if (now !== undefined) {
+          ctx.resolveAwakeable(waiter.id, now);
+          return;
+        }
+        if (meta === null) {
+          ctx.resolveAwakeable(waiter.id, { kind: "unknown" } satisfies ReadResult);
+          return;
+        }
+        meta.waiters = [...meta.waiters, waiter].slice(-MAX_WAITERS);
+        ctx.set("meta", meta);
+      },
+
+      /** Stops the current turn: cancels its invocation and ends its stream with `abort`. */
+      stop: async (ctx: restate.ObjectContext): Promise<StopResult> => {
+        const meta = await ctx.get<Meta>("meta");
+        if (meta === null) return { kind: "unknown" };
+        if (meta.status !== "running") return { kind: "finished", turnId: meta.turnId };
+        await writeChunks(ctx, meta, [{ type: "abort", reason: "stopped" }]);
+        meta.status = "stopped";
+        ctx.invocation(restate.InvocationIdParser.fromString(meta.invocationId)).cancel();
+        finish(ctx, meta);
+        await settle(ctx, meta);
+        ctx.set("meta", meta);
+        return { kind: "stopped", turnId: meta.turnId, invocationId: meta.invocationId };
+      },
+
+      /** Answers a pending approval of the current turn (resolves its awakeable). */
+      answerApproval: async (
+        ctx: restate.ObjectContext,
+        answer: ApprovalAnswerRequest,
+      ): Promise<ApprovalAnswerResult> => {
+        checkAnswer(answer);
+        const meta = await ctx.get<Meta>("meta");
+        if (meta === null) return { kind: "unknown" };
+        if (!meta.approvals.includes(answer.approvalId)) {
+          return meta.answered.includes(answer.approvalId)
+            ? { kind: "answered-before" }
+            : { kind: "unknown" };
+        }
+        const { approved, reason } = answer;
+        ctx.resolveAwakeable(
+          answer.approvalId,
+          reason === undefined ? { approved } : { approved, reason },
+        );
+        meta.approvals = meta.approvals.filter((id) => id !== answer.approvalId);
+        meta.answered = [...meta.answered, answer.approvalId].slice(-64);
+        ctx.set("meta", meta);
+        return { kind: "answered" };
+      },
+
+      /** Deletes a finished turn's chunks (sent to itself once the retention elapsed). */
+      expire: async (ctx: restate.ObjectContext, turnId: string): Promise<void> => {
+        const meta = await ctx.get<Meta>("meta");
+        if (meta === null || meta.turnId !== turnId || meta.status === "running") return;
+        clearPages(ctx, meta);
+        meta.head = meta.tail;
+        meta.expired = true;
+        ctx.set("meta", meta);
+      },
+    },
+    options: { enableLazyState: true },
+  });
+}
+
+export type ChatStreams = ReturnType<typeof chatStreams>;
+
+function openTurn(ctx: restate.ObjectContext, previous: Meta | null, request: AppendRequest): Meta {
+  if (previous !== null) clearPages(ctx, previous);
+  return {
+    turnId: request.turnId,
+    invocationId: request.invocationId,
+    status: "running",
+    head: 0,
+    tail: 0,
+    expired: false,
+    cursor: { seg: 0, w: 0 },
+    approvals: [],
+    answered: [],
+    waiters: previous?.waiters ?? [],
+    pastTurns: previous === null ? [] : [...previous.pastTurns, previous.turnId].slice(-PAST_TURNS),
+  };
+}
+
+/** Applies one item; `false` when the item comes from a superseded attempt. */
+function place(meta: Meta, item: AppendItem, attempt: string, out: UIChunk[]): boolean {
+  const cursor = meta.cursor;
+  if ("close" in item) return true;
+  if ("claim" in item) {
+    if (item.claim < cursor.seg) return false;
+    if (item.claim === cursor.seg) return own(meta, attempt, out);
+    if (meta.claim?.seg === item.claim && attempt < meta.claim.owner) return false;
+    meta.claim = { seg: item.claim, owner: attempt };
+    return true;
+  }
+  if (item.seg < cursor.seg) return !item.live;
+  if (item.seg > cursor.seg) {
+    const claimed = meta.claim?.seg === item.seg ? meta.claim.owner : undefined;
+    if (meta.claim !== undefined && meta.claim.seg <= item.seg) meta.claim = undefined;
+    meta.cursor = { seg: item.seg, w: 0, ...(claimed === undefined ? {} : { owner: claimed }) };
+  }
+  if (item.live && !own(meta, attempt, out)) return false;
+  const at = meta.cursor;
+  const size = chunkUnits(item.chunk);
+  const end = item.pos + size;
+  if (size === 0 || end <= at.w) return true;
+  out.push(item.pos < at.w ? dropUnits(item.chunk, at.w - item.pos) : item.chunk);
+  at.w = end;
+  return true;
+}
+
+/** Makes `attempt` the one running the current segment's model step. */
+function own(meta: Meta, attempt: string, out: UIChunk[]): boolean {
+  const cursor = meta.cursor;
+  if (cursor.owner === undefined || cursor.owner === attempt) {
+    cursor.owner = attempt;
+    return true;
+  }
+  if (attempt < cursor.owner) return false;
+  // A later attempt runs the step again: the client drops what the earlier one showed of it.
+  const kept = cursor.seg > 0 ? 1 : 0;
+  if (cursor.w > kept) {
+    out.push({ type: "reset-step" });
+    cursor.w = kept;
+  }
+  cursor.owner = attempt;
+  return true;
+}
+
+function trackApproval(meta: Meta, chunk: UIChunk): void {
+  const approvalId = chunk.approvalId;
+  if (typeof approvalId !== "string") return;
+  if (chunk.type === "tool-approval-request" && !meta.approvals.includes(approvalId)) {
+    meta.approvals = [...meta.approvals, approvalId];
+  }
+  if (chunk.type === "tool-approval-response") {
+    meta.approvals = meta.approvals.filter((id) => id !== approvalId);
+    if (!meta.answered.includes(approvalId))
+      meta.answered = [...meta.answered, approvalId].slice(-64);
+  }
+}
+
+async function writeChunks(ctx: restate.ObjectContext, meta: Meta, chunks: UIChunk[]) {
+  let tail = meta.tail;
+  let index = -1;
+  let page: UIChunk[] = [];
+  for (const chunk of chunks) {
+    const at = Math.floor(tail / PAGE_SIZE);
+    if (at !== index) {
+      if (index >= 0) ctx.set(`p${index}`, page);
+      index = at;
+      page = tail % PAGE_SIZE === 0 ? [] : ((await ctx.get<UIChunk[]>(`p${at}`)) ?? []);
+    }
+    page.push(chunk);
+    tail++;
+  }
+  if (index >= 0) ctx.set(`p${index}`, page);
+  meta.tail = tail;
+}
+
+function clearPages(ctx: restate.ObjectContext, meta: Meta): void {
+  const last = Math.ceil(meta.tail / PAGE_SIZE);
+  for (let index = Math.floor(meta.head / PAGE_SIZE); index < last; index++) {
+    ctx.clear(`p${index}`);
+  }
+}
+
+async function readChunks(ctx: Ctx, from: number, to: number): Promise<UIChunk[]> {
+  const pages: restate.RestatePromise<UIChunk[] | null>[] = [];
+  const first = Math.floor(from / PAGE_SIZE);
+  for (let index = first; index * PAGE_SIZE < to; index++) {
+    // the SDK's state reads are Restate promises, which its combinators await together
+    pages.push(
+      ctx.get<UIChunk[]>(`p${index}`) as unknown as restate.RestatePromise<UIChunk[] | null>,
+    );
+  }
+  const chunks = (await restate.RestatePromise.all(pages)).flatMap((page) => page ?? []);
+  return chunks.slice(from - first * PAGE_SIZE, to - first * PAGE_SIZE);
+}
+
+/** What a read gets now, or `undefined` when it has to wait. */
+async function readNow(
+  ctx: Ctx,
+  meta: Meta | null,
+  request: ReadRequest,
+): Promise<ReadResult | undefined> {
+  if (meta === null) return request.turnId === undefined ? { kind: "unknown" } : undefined;
+  if (request.turnId !== undefined && request.turnId !== meta.turnId) {
+    return meta.pastTurns.includes(request.turnId)
+      ? { kind: "expired", turnId: request.turnId }
+      : undefined;
+  }
+  const { turnId } = meta;
+  if (meta.expired || request.from < meta.head) return { kind: "expired", turnId };
+  if (request.from > meta.tail) return { kind: "past-end", turnId, tail: meta.tail };
+  const done = meta.status !== "running";
+  if (request.from === meta.tail) {
+    return done ? { kind: "chunks", turnId, chunks: [], next: meta.tail, done } : undefined;
+  }
+  const to = Math.min(meta.tail, request.from + MAX_READ);
+  const chunks = await readChunks(ctx, request.from, to);
+  return { kind: "chunks", turnId, chunks, next: to, done: done && to === meta.tail };
+}
+
+function turnOf(request: ReadRequest, meta: Meta | null): { turnId?: string } {
+  const turnId = request.turnId ?? meta?.turnId;
+  return turnId === undefined ? {} : { turnId };
+}
+
+function bad(message: string): never {
+  throw new restate.TerminalError(message, { errorCode: 400 });
+}
+
+function checkAppend(request: AppendRequest): void {
+  if (typeof request?.turnId !== "string" || request.turnId === "")
+    bad("append: turnId must be a non-empty string");
+  if (typeof request.invocationId !== "string") bad("append: invocationId must be a string");
+  if (typeof request.attempt !== "string") bad("append: attempt must be a string");
+  if (!Array.isArray(request.items)) bad("append: items must be an array");
+}
+
+function checkRead(request: ReadRequest): void {
+  if (!Number.isSafeInteger(request?.from) || request.from < 0) {
+    bad(`read: from must be a non-negative integer, got ${JSON.stringify(request?.from)}`);
+  }
+  if (request.turnId !== undefined && typeof request.turnId !== "string")
+    bad("read: turnId must be a string");
+}
+
+function checkAnswer(answer: ApprovalAnswerRequest): void {
+  if (typeof answer?.approvalId !== "string" || typeof answer.approved !== "boolean") {
+    bad(
+      'answerApproval: expected { "approvalId": string, "approved": boolean, "reason"?: string }',
+    );
+  }
+  if (answer.reason !== undefined && typeof answer.reason !== "string")
+    bad("answerApproval: reason must be a string");
+}
