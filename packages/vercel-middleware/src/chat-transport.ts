@@ -144,7 +144,7 @@ export class RestateChatTransport<UI_MESSAGE extends UIMessage = UIMessage>
     let reconnects = 0;
     const open = (body: ReadableStream<Uint8Array>) =>
       body
-        .pipeThrough(new TextDecoderStream())
+        .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
         .pipeThrough(new EventSourceParserStream())
         .getReader();
     return new ReadableStream<UIMessageChunk>({
