@@ -44,7 +44,7 @@ export interface ChatStreamsOptions {
   pollTimeoutMs?: number;
 }
 
-interface Waiter {
+export interface ChatStreamWaiter {
   id: string;
   from: number;
   turnId?: string;
@@ -64,14 +64,13 @@ interface Meta {
   claim?: { seg: number; owner: string };
   approvals: string[];
   answered: string[];
-  waiters: Waiter[];
   pastTurns: string[];
 }
 
 type Ctx = restate.ObjectContext | restate.ObjectSharedContext;
 
 interface Handlers {
-  subscribe: (ctx: restate.ObjectContext, waiter: Waiter) => Promise<void>;
+  subscribe: (ctx: restate.ObjectContext, waiter: ChatStreamWaiter) => Promise<void>;
   expire: (ctx: restate.ObjectContext, turnId: string) => Promise<void>;
 }
 
@@ -84,15 +83,18 @@ export function chatStreams(options: ChatStreamsOptions = {}) {
     ctx.objectSendClient<Handlers>({ name }, ctx.key);
 
   const settle = async (ctx: restate.ObjectContext, meta: Meta) => {
+    const waiters = (await ctx.get<ChatStreamWaiter[]>("waiters")) ?? [];
+    if (waiters.length === 0) return;
     const now = await ctx.date.now();
-    const waiting: Waiter[] = [];
-    for (const waiter of meta.waiters) {
+    const waiting: ChatStreamWaiter[] = [];
+    for (const waiter of waiters) {
       if (waiter.until < now) continue;
       const result = await readNow(ctx, meta, waiter);
       if (result === undefined) waiting.push(waiter);
       else ctx.resolveAwakeable(waiter.id, result);
     }
-    meta.waiters = waiting;
+    if (waiting.length === 0) ctx.clear("waiters");
+    else ctx.set("waiters", waiting);
   };
 
   const finish = (ctx: restate.ObjectContext, meta: Meta) => {
@@ -158,19 +160,15 @@ export function chatStreams(options: ChatStreamsOptions = {}) {
       ),
 
       /** Registers a waiting reader (sent by `read`). */
-      subscribe: async (ctx: restate.ObjectContext, waiter: Waiter): Promise<void> => {
+      subscribe: async (ctx: restate.ObjectContext, waiter: ChatStreamWaiter): Promise<void> => {
         const meta = await ctx.get<Meta>("meta");
         const now = await readNow(ctx, meta, waiter);
         if (now !== undefined) {
           ctx.resolveAwakeable(waiter.id, now);
           return;
         }
-        if (meta === null) {
-          ctx.resolveAwakeable(waiter.id, { kind: "unknown" } satisfies ReadResult);
-          return;
-        }
-        meta.waiters = [...meta.waiters, waiter].slice(-MAX_WAITERS);
-        ctx.set("meta", meta);
+        const waiters = (await ctx.get<ChatStreamWaiter[]>("waiters")) ?? [];
+        ctx.set("waiters", [...waiters, waiter].slice(-MAX_WAITERS));
       },
 
       /** Stops the current turn: cancels its invocation and ends its stream with `abort`. */
@@ -239,7 +237,6 @@ function openTurn(ctx: restate.ObjectContext, previous: Meta | null, request: Ap
     cursor: { seg: 0, w: 0 },
     approvals: [],
     answered: [],
-    waiters: previous?.waiters ?? [],
     pastTurns: previous === null ? [] : [...previous.pastTurns, previous.turnId].slice(-PAST_TURNS),
   };
 }

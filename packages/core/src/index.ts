@@ -3,10 +3,13 @@ export {
   type AppendItem,
   type AppendRequest,
   type AppendResult,
+  type ApprovalAnswerRequest,
+  type ApprovalAnswerResult,
   type ChatTurn,
   chunkUnits,
   type ReadRequest,
   type ReadResult,
+  type StopResult,
   TURN_HEADER,
   UI_STREAM_HEADERS,
   type UIChunk,
@@ -15,6 +18,7 @@ export { ChatStreamPublisher, type ChatStreamTarget } from "./chat-stream-publis
 export {
   type ChatStreams,
   type ChatStreamsOptions,
+  type ChatStreamWaiter,
   chatStreams,
   PAGE_SIZE,
 } from "./chat-streams.js";

@@ -1,12 +1,18 @@
 export type { ApprovalAnswer, ApprovalOptions, ApprovalRequest } from "@restate-ai/core";
 export {
+  type ApprovalAnswerRequest,
+  type ApprovalAnswerResult,
   type ChatEndpoint,
   type ChatEndpointOptions,
+  type ChatStreams,
   type ChatStreamsOptions,
   type ChatStreamTarget,
+  type ChatStreamWaiter,
   type ChatTurn,
   chatEndpoint,
   chatStreams,
+  type StopResult,
+  type UIChunk,
 } from "@restate-ai/core";
 export { resolveApprovals } from "./approvals.js";
 export { type PublishAgentRunOptions, publishAgentRun } from "./chat-stream.js";
