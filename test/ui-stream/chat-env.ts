@@ -30,7 +30,7 @@ export interface ChatEnv {
     chatId: string,
     text: string,
     sdk: Sdk,
-    messageId?: string,
+    body?: Record<string, unknown>,
   ): Promise<ReadableStream<UIMessageChunk>>;
   /** Journal entries and state of the chat stream log of `chatId`. */
   storeState(chatId: string): Promise<{ key: string; bytes: number }[]>;
@@ -65,14 +65,20 @@ export async function startChatEnv(env: Record<string, string> = {}): Promise<Ch
     suite,
     api,
     transport,
-    send: (chatId, text, sdk, messageId = `m-${Math.random().toString(36).slice(2)}`) =>
+    send: (chatId, text, sdk, body = {}) =>
       transport.sendMessages({
         chatId,
         trigger: "submit-message",
         messageId: undefined,
         abortSignal: undefined,
-        messages: [{ id: messageId, role: "user", parts: [{ type: "text", text }] }],
-        body: { agent: sdk },
+        messages: [
+          {
+            id: `m-${Math.random().toString(36).slice(2)}`,
+            role: "user",
+            parts: [{ type: "text", text }],
+          },
+        ],
+        body: { agent: sdk, ...body },
       }),
     storeState: (chatId) =>
       suite.restate.query<{ key: string; bytes: number }>(

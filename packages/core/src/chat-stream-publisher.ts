@@ -104,7 +104,15 @@ export class ChatStreamPublisher {
         return {
           live: () => {
             this.liveSteps.add(step);
-            return this.enqueue({ claim: step }, false);
+            const claimed = this.enqueue({ claim: step }, false);
+            // the step waits for its claim only when it ends: then the claim goes at once
+            return {
+              then: (onClaimed, onFailed) => {
+                this.urgent = true;
+                this.schedule();
+                return claimed.then(onClaimed, onFailed);
+              },
+            };
           },
           replayed: () => {},
         };

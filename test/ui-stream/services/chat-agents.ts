@@ -31,7 +31,7 @@ import {
 import { z } from "zod";
 
 const retry = { maxRetryAttempts: 3, initialRetryInterval: 100 };
-const flushIntervalMs = Number(process.env.FLUSH_INTERVAL_MS ?? 50);
+const flushInterval = (turn: ChatTurn) => Number(turn.body.flushIntervalMs ?? 50);
 
 const weather = async (city: string) => {
   const report = await restateContext().run("get weather", async () => {
@@ -52,7 +52,7 @@ export const vercelChat = restate.object({
       const messages = await convertToModelMessages(turn.messages as UIMessage[]);
       const result = await publishChatStream(
         ctx,
-        { chatId: turn.chatId, turnId: turn.turnId, flushIntervalMs },
+        { chatId: turn.chatId, turnId: turn.turnId, flushIntervalMs: flushInterval(turn) },
         () =>
           streamText({
             model,
@@ -126,7 +126,7 @@ export const agentsChat = restate.object({
       const result = await publishAgentRun(ctx, runner, agent, lastUserText(turn.messages), {
         chatId: turn.chatId,
         turnId: turn.turnId,
-        flushIntervalMs,
+        flushIntervalMs: flushInterval(turn),
         approvals: { onRequest: (request) => recordEffect("approval requested", request) },
       });
       return { text: String(result.finalOutput ?? "") };
