@@ -106,12 +106,10 @@ export class ChatStreamPublisher {
             this.liveSteps.add(step);
             const claimed = this.enqueue({ claim: step }, false);
             // the step waits for its claim only when it ends: then the claim goes at once
-            return {
-              then: (onClaimed, onFailed) => {
-                this.urgent = true;
-                this.schedule();
-                return claimed.then(onClaimed, onFailed);
-              },
+            return () => {
+              this.urgent = true;
+              this.schedule();
+              return claimed;
             };
           },
           replayed: () => {},

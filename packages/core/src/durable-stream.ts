@@ -95,7 +95,7 @@ export function durableStream<T, M = undefined>(
       let released = 0;
       let holding = false;
       let callMeta: M | undefined;
-      const observedLive = observed?.live();
+      const beforeJournal = observed?.live();
       try {
         const opened = await open();
         callMeta = opened.meta;
@@ -122,7 +122,7 @@ export function durableStream<T, M = undefined>(
       } catch (error) {
         throw options.mapError ? options.mapError(error) : error;
       }
-      await observedLive;
+      await beforeJournal?.();
       releasedLive = released;
       const complete = options.complete ? options.complete(collected, released) : collected;
       return callMeta === undefined ? { parts: complete } : { parts: complete, meta: callMeta };

@@ -14,9 +14,9 @@ import type { ApprovalRequest } from "./human-approval.js";
 export interface ModelStepObservation {
   /**
    * Called inside the step's `ctx.run`, before the provider is called: the step runs live in this
-   * attempt. The step is journaled only once the returned promise resolved.
+   * attempt. Before the step is journaled, the returned function is called and awaited.
    */
-  live(): PromiseLike<void> | undefined;
+  live(): (() => PromiseLike<void>) | undefined;
   /** Called when the step's journal entry was replayed, before its parts are emitted. */
   replayed(): void;
 }
