@@ -41,6 +41,7 @@ import { bookingWithRollbackAgent } from "./vercel/rollback.ts";
 import { stopOnTerminalToolAgent } from "./vercel/stop-on-terminal-tool.ts";
 import { humanApprovalWorkflow, subWorkflowClaimApprovalAgent } from "./vercel/sub-workflow.ts";
 import { weatherAgent } from "./vercel/weather-agent.ts";
+import { webChatServices } from "./web-chat/agents.ts";
 
 export const services = [
   // Vercel AI SDK: quickstart and tour of agents
@@ -80,6 +81,8 @@ export const services = [
   openaiParallelTools,
   openaiRefundAgent,
   openaiStreamingAgent,
+  // the web chat (both SDKs) and its durable chat streams
+  ...webChatServices,
 ];
 
 if (import.meta.main) {

@@ -125,7 +125,10 @@ describe.each(["vercel", "agents"] as const)("%s agent", (sdk) => {
         }
       },
     );
-    expect(chunks.at(-1)).toEqual({ type: "abort", reason: "stopped" });
+    expect(chunks.slice(-2)).toEqual([
+      { type: "data-stopped", data: { reason: "stopped by the user" } },
+      { type: "abort", reason: "stopped" },
+    ]);
     const turn = await env.suite.restate.waitFor(
       (await turnOf(chatId)).id,
       (row) => row.status === "completed",

@@ -3,6 +3,7 @@
  * keeps both running until Ctrl-C — or exits after the tour with `--non-interactive`.
  */
 import { describeModel } from "../llm.ts";
+import { startWebChat, type WebChat } from "../web-chat/server.ts";
 import { type LocalStack, startLocalStack } from "./local-stack.ts";
 import { runTour } from "./tour.ts";
 
@@ -34,12 +35,25 @@ try {
   process.exit(1);
 }
 print(`restate-server: ingress ${stack.ingressUrl}, admin ${stack.adminUrl}; agents registered.`);
+const webChatPort = Number(process.env.WEB_CHAT_PORT ?? 3000);
+let webChat: WebChat;
+try {
+  webChat = await startWebChat({ ingressUrl: stack.ingressUrl, port: webChatPort });
+} catch (error) {
+  console.error(
+    `Could not start the web chat on port ${webChatPort} (${(error as Error).message}); pick another port with WEB_CHAT_PORT=<port>.`,
+  );
+  await stack.stop();
+  process.exit(1);
+}
+print(`Web chat (useChat over durable Restate streams): ${webChat.url}`);
 
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
   print("\nStopping the agents and restate-server...");
+  await webChat.close();
   await stack.stop();
   process.exit(code);
 };

@@ -176,7 +176,11 @@ export function chatStreams(options: ChatStreamsOptions = {}) {
         const meta = await ctx.get<Meta>("meta");
         if (meta === null) return { kind: "unknown" };
         if (meta.status !== "running") return { kind: "finished", turnId: meta.turnId };
-        await writeChunks(ctx, meta, [{ type: "abort", reason: "stopped" }]);
+        // the data part stays in the message (so the UI can say it was stopped); `abort` ends it
+        await writeChunks(ctx, meta, [
+          { type: "data-stopped", data: { reason: "stopped by the user" } },
+          { type: "abort", reason: "stopped" },
+        ]);
         meta.status = "stopped";
         ctx.invocation(restate.InvocationIdParser.fromString(meta.invocationId)).cancel();
         finish(ctx, meta);
