@@ -32,7 +32,7 @@ async function log(chat: string): Promise<UIChunk[]> {
   return result.kind === "chunks" ? result.chunks : [];
 }
 
-const stepOne = (attempt: string, text: string, live = true): AppendItem[] => [
+const stepOne = (text: string, live = true): AppendItem[] => [
   at(0, 0, { type: "start" }),
   { claim: 1 },
   at(1, 0, { type: "start-step" }, live),
@@ -42,7 +42,7 @@ const stepOne = (attempt: string, text: string, live = true): AppendItem[] => [
 
 describe("ChatStreams", () => {
   it("adds nothing for a replay of what it has, with merged deltas", async () => {
-    await append("replay", A, [...stepOne(A, "ab"), at(1, 4, delta("cd"), true)]);
+    await append("replay", A, [...stepOne("ab"), at(1, 4, delta("cd"), true)]);
     const before = await log("replay");
     const result = await append("replay", B, [
       at(0, 0, { type: "start" }),
@@ -55,13 +55,13 @@ describe("ChatStreams", () => {
   });
 
   it("appends only the unseen end of a replayed delta", async () => {
-    await append("overlap", A, stepOne(A, "ab"));
+    await append("overlap", A, stepOne("ab"));
     await append("overlap", B, [at(1, 2, delta("abcd")), at(1, 6, { type: "text-end", id: "t" })]);
     expect((await log("overlap")).slice(-2)).toEqual([delta("cd"), { type: "text-end", id: "t" }]);
   });
 
   it("supersedes the partial step of an earlier attempt, and refuses that attempt afterwards", async () => {
-    await append("retry", A, stepOne(A, "partial"));
+    await append("retry", A, stepOne("partial"));
     await append("retry", B, [
       { claim: 1 },
       at(1, 0, { type: "start-step" }, true),
@@ -98,7 +98,7 @@ describe("ChatStreams", () => {
   });
 
   it("a new turn replaces the log; the old turn's chunks are refused", async () => {
-    await append("turns", A, stepOne(A, "one"), "turn-1");
+    await append("turns", A, stepOne("one"), "turn-1");
     await append("turns", B, [at(0, 0, { type: "start" })], "turn-2");
     expect(await log("turns")).toEqual([{ type: "start" }]);
     expect((await append("turns", A, [at(1, 9, delta("x"), true)], "turn-1")).refused).toBe(
