@@ -21,6 +21,8 @@ export interface BenchPlan {
   };
   replay: { latencies: number[]; rounds: number };
   journalSteps: number;
+  /** The UI-stream contender: token loads, streams per load (after the warm-up ones). */
+  uiStream: { loads: { tokens: number; tokenMs: number }[]; reps: number; warmup: number };
 }
 
 export const fullPlan: BenchPlan = {
@@ -40,6 +42,14 @@ export const fullPlan: BenchPlan = {
   },
   replay: { latencies: [0, 20], rounds: 3 },
   journalSteps: 20,
+  uiStream: {
+    loads: [
+      { tokens: 2000, tokenMs: 0 },
+      { tokens: 50, tokenMs: 20 },
+    ],
+    reps: 15,
+    warmup: 3,
+  },
 };
 
 export const quickPlan: BenchPlan = {
@@ -51,4 +61,12 @@ export const quickPlan: BenchPlan = {
   throughput: { steps: 5, concurrency: [1, 16, 64], total: (c) => Math.max(8, c), rounds: 1 },
   replay: { latencies: [0], rounds: 1 },
   journalSteps: 20,
+  uiStream: {
+    loads: [
+      { tokens: 200, tokenMs: 0 },
+      { tokens: 10, tokenMs: 20 },
+    ],
+    reps: 2,
+    warmup: 1,
+  },
 };

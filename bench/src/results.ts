@@ -41,6 +41,18 @@ export interface RssFigure {
   peakRssBytes: number;
 }
 
+export interface UiStreamCell {
+  contender: "plain-ui-stream" | "ours-ui-stream";
+  tokens: number;
+  tokenMs: number;
+  /** From sending the chat request to the first text chunk at the SSE client, ms. */
+  ttfcMs: Spread;
+  /** UI message chunks per second at the client, from its first chunk to its last. */
+  chunksPerSecond: Spread;
+  /** Ours: appends to the `ChatStreams` log for the turn (one model step). */
+  appendsPerStep?: Spread;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -64,5 +76,7 @@ export interface BenchResults {
   journal: JournalFigure[];
   replay: ReplayFigure[];
   rss: RssFigure[];
+  /** Absent in results written before the UI-stream contender existed. */
+  uiStream?: UiStreamCell[];
   targets: TargetCheck[];
 }

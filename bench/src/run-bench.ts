@@ -17,8 +17,12 @@ import type { BenchResults } from "./results.ts";
 import { RunningContender } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
 import { checkTargets } from "./targets.ts";
+import { measureUiStream } from "./ui-stream/ui-stream-bench.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
+
+/** The `--only` id of the UI-stream contenders (plain and ours). */
+export const UI_STREAM = "ui-stream";
 
 export async function runBench(
   plan: BenchPlan,
@@ -39,6 +43,9 @@ export async function runBench(
       await measureLive(running, restate, plan, figures, log);
     } finally {
       await Promise.all(running.map((r) => r.stop()));
+    }
+    if (only === undefined || only.has(UI_STREAM)) {
+      figures.uiStream = await measureUiStream(restate, plan, log);
     }
     for (const contender of chosen.filter(isDurable)) {
       await measureReplay(contender, restate, plan, figures, log);

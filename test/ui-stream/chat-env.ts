@@ -32,8 +32,9 @@ export interface ChatEnv {
     sdk: Sdk,
     body?: Record<string, unknown>,
   ): Promise<ReadableStream<UIMessageChunk>>;
-  /** Journal entries and state of the chat stream log of `chatId`. */
+  /** The state entries of the chat stream log of `chatId`. */
   storeState(chatId: string): Promise<{ key: string; bytes: number }[]>;
+  /** Appends the chat's current turn took (counted by the log). */
   appends(chatId: string): Promise<number>;
   stop(): Promise<void>;
 }
@@ -84,12 +85,12 @@ export async function startChatEnv(env: Record<string, string> = {}): Promise<Ch
       suite.restate.query<{ key: string; bytes: number }>(
         `SELECT key, length(value) AS bytes FROM state WHERE service_name = 'ChatStreams' AND service_key = '${chatId}'`,
       ),
-    appends: async (chatId) =>
-      (
-        await suite.restate.invocations(
-          `target = 'ChatStreams/${chatId}/append' AND status = 'completed'`,
-        )
-      ).length,
+    appends: async (chatId) => {
+      const [row] = await suite.restate.query<{ meta: string }>(
+        `SELECT value_utf8 AS meta FROM state WHERE service_name = 'ChatStreams' AND service_key = '${chatId}' AND key = 'meta'`,
+      );
+      return (JSON.parse(row?.meta ?? "{}") as { appends?: number }).appends ?? 0;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

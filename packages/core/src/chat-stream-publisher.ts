@@ -3,15 +3,16 @@
  * running the turn, without adding anything to the handler's journal.
  *
  * - Chunks are appended through the Restate ingress, in order, one batch in flight at a time.
- *   A batch is sent at most every `flushIntervalMs` (default 50 ms); the first content chunk of a
- *   step, an approval request and the end of the stream go at once. So the writes per model step
+ *   A batch is sent at most every `flushIntervalMs` (default 50 ms) after the previous one; the
+ *   first content chunk of a step, an approval request and the end of the stream go at once. So the writes per model step
  *   are bounded by its duration, never by its number of tokens.
  * - Every chunk carries its replay-invariant position and whether its model step runs live in
  *   this attempt (learned from the run observer): the log drops what it already has, so a replay
  *   re-sends nothing new, and supersedes the partial step of an earlier attempt.
  * - A live model step is journaled only once the log knows this attempt runs it; an approval is
  *   waited for only once its request chunk is in the log, so a suspended turn shows it.
- * - Batches are retried with the same idempotency key; when the log refuses this attempt (a later
+ * - A failed batch is sent again: the log keeps chunks by position, so a batch it applied already
+ *   adds nothing (no ingress idempotency key needed). When the log refuses this attempt (a later
  *   one took over, or the turn was stopped) publishing stops quietly.
  */
 import { randomUUID } from "node:crypto";
@@ -66,8 +67,8 @@ export class ChatStreamPublisher {
   private sending = false;
   private urgent = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastSent = 0;
-  private batches = 0;
+  /** The stream's opening chunks wait for its first content (or the interval), not go alone. */
+  private lastSent = Date.now();
   private stopped: { error?: unknown } | undefined;
   private readonly toolCallsSeen = new Set<string>();
   private readonly approvalFor = new Map<string, string>();
@@ -264,7 +265,6 @@ export class ChatStreamPublisher {
       attempt: this.attempt,
       items,
     });
-    const key = `${this.invocationId}/${this.attempt}/${this.batches++}`;
     let failure: unknown;
     for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(50 * 2 ** attempt);
@@ -272,7 +272,7 @@ export class ChatStreamPublisher {
       try {
         const response = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", "idempotency-key": key, ...headers },
+          headers: { "content-type": "application/json", ...headers },
           body,
         });
         const text = await response.text();
