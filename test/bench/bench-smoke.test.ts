@@ -39,8 +39,18 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(results.journal.map((j) => j.contender).sort()).toEqual([...durable].sort());
     expect(results.replay.map((r) => r.contender).sort()).toEqual([...durable].sort());
     for (const r of results.replay) expect(r.replayMs.median).toBeGreaterThan(0);
-    expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    const ui = results.uiStream ?? [];
+    expect(ui.map((c) => `${c.contender} ${c.tokenMs}`).sort()).toEqual([
+      "ours-ui-stream 0",
+      "ours-ui-stream 20",
+      "plain-ui-stream 0",
+      "plain-ui-stream 20",
+    ]);
+    for (const cell of ui) expect(cell.chunksPerSecond.median).toBeGreaterThan(0);
+    expect(ui.filter((c) => (c.appendsPerStep?.median ?? 0) > 0)).toHaveLength(2);
+    expect(results.targets.length).toBeGreaterThanOrEqual(11);
     expect(markdown).toContain("## Targets");
+    expect(markdown).toContain("## UI streams at the SSE client");
   } finally {
     await rm(out, { recursive: true, force: true });
   }
