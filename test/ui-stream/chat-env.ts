@@ -12,7 +12,14 @@ import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 
 const chatAgents = fileURLToPath(new URL("./services/chat-agents.ts", import.meta.url));
 
-export type Sdk = "vercel" | "agents";
+/** Which turn handler: `streamText`, `DurableRunner`, or a `ToolLoopAgent`. */
+export type Sdk = "vercel" | "agents" | "loop";
+
+const HANDLERS: Record<string, string> = {
+  vercel: "VercelChat",
+  agents: "AgentsChat",
+  loop: "LoopChat",
+};
 
 export interface ChatSuite {
   restate: RestateServer;
@@ -54,7 +61,7 @@ export async function startChatEnv(env: Record<string, string> = {}): Promise<Ch
   const endpoint = chatEndpoint({
     ingressUrl: suite.restate.ingressUrl,
     agent: (turn) =>
-      `${turn.body.agent === "agents" ? "AgentsChat" : "VercelChat"}/${encodeURIComponent(turn.chatId)}/turn`,
+      `${HANDLERS[String(turn.body.agent)] ?? "VercelChat"}/${encodeURIComponent(turn.chatId)}/turn`,
   });
   const server: Server = createServer((req, res) => endpoint.node(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -17,7 +17,7 @@ beforeEach(() => {
   env.suite.probe.reset();
 });
 
-describe.each(["vercel", "agents"] as const)("%s agent", (sdk) => {
+describe.each(["vercel", "agents", "loop"] as const)("%s agent", (sdk) => {
   it("1. live: the first text chunk reaches the client before the model's stream is journaled", async () => {
     const chatId = `live-${sdk}`;
     const stream = await env.send(chatId, "Tell me something", sdk);

@@ -19,7 +19,7 @@ import {
 const words = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => `${tag}${i}`).join(" ");
 const answer = words(30, "w");
-const weatherTool = (sdk: Sdk) => (sdk === "vercel" ? "getWeather" : "get_weather");
+const weatherTool = (sdk: Sdk) => (sdk === "agents" ? "get_weather" : "getWeather");
 
 let env: ChatEnv;
 beforeAll(async () => {

@@ -24,6 +24,7 @@ import {
   convertToModelMessages,
   stepCountIs,
   streamText,
+  ToolLoopAgent,
   tool,
   type UIMessage,
   wrapLanguageModel,
@@ -91,6 +92,28 @@ export const vercelChat = restate.object({
   },
 });
 
+/** The same agent as a `ToolLoopAgent`, published from `agent.stream(...)`. */
+export const loopAgentChat = restate.object({
+  name: "LoopChat",
+  handlers: {
+    turn: async (ctx: restate.ObjectContext, turn: ChatTurn) => {
+      const agent = new ToolLoopAgent({
+        model: wrapLanguageModel({ model: openai("gpt-4o"), middleware: durableCalls(ctx, retry) }),
+        instructions: "You are a helpful agent.",
+        stopWhen: [stepCountIs(5)],
+        maxRetries: 0,
+      });
+      const messages = await convertToModelMessages(turn.messages as UIMessage[]);
+      const result = await publishChatStream(
+        ctx,
+        { chatId: turn.chatId, turnId: turn.turnId, flushIntervalMs: flushInterval(turn) },
+        () => agent.stream({ messages }),
+      );
+      return { text: await result.text };
+    },
+  },
+});
+
 const refund = agentsTool({
   name: "refund",
   description: "Refund an amount to the customer.",
@@ -142,5 +165,6 @@ function lastUserText(messages: unknown[]): string {
 export const services = [
   vercelChat,
   agentsChat,
+  loopAgentChat,
   chatStreams({ retention: Number(process.env.CHAT_RETENTION_MS ?? 3_600_000) }),
 ];
