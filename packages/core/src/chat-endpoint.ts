@@ -87,7 +87,13 @@ export function chatEndpoint(options: ChatEndpointOptions): ChatEndpoint {
       ...(signal === undefined ? {} : { signal }),
     }) as Promise<ReadResult>;
 
-  const sse = (chatId: string, turnId: string | undefined, from: number, first?: ReadResult) => {
+  const sse = (
+    chatId: string,
+    turnId: string | undefined,
+    from: number,
+    first?: ReadResult | Promise<ReadResult>,
+    firstReader?: AbortController,
+  ) => {
     const encoder = new TextEncoder();
     const controller = new AbortController();
     let offset = from;
@@ -95,7 +101,7 @@ export function chatEndpoint(options: ChatEndpointOptions): ChatEndpoint {
     let turn = turnId;
     const body = new ReadableStream<Uint8Array>({
       async pull(out) {
-        const result = pending ?? (await read(chatId, offset, turn, controller.signal));
+        const result = (await pending) ?? (await read(chatId, offset, turn, controller.signal));
         pending = undefined;
         if (result.kind !== "chunks") {
           out.enqueue(
@@ -118,6 +124,7 @@ export function chatEndpoint(options: ChatEndpointOptions): ChatEndpoint {
       },
       cancel() {
         controller.abort();
+        firstReader?.abort();
       },
     });
     return body;
@@ -157,10 +164,21 @@ export function chatEndpoint(options: ChatEndpointOptions): ChatEndpoint {
     }
     const turnId = trigger === "regenerate-message" ? `${last.id}~${randomUUID()}` : last.id;
     const turn: ChatTurn = { chatId, turnId, messages, trigger, body: rest };
-    const started = (await call(`${options.agent(turn)}/send`, turn, {
-      headers: { "idempotency-key": turnId },
-    })) as { invocationId?: string };
-    return streamResponse(sse(chatId, turnId, 0), turnId, {
+    const target = options.agent(turn);
+    // the first read waits for the turn to open: start it with the turn, not after
+    const reader = new AbortController();
+    const first = read(chatId, 0, turnId, reader.signal);
+    first.catch(() => {});
+    let started: { invocationId?: string };
+    try {
+      started = (await call(`${target}/send`, turn, {
+        headers: { "idempotency-key": turnId },
+      })) as { invocationId?: string };
+    } catch (error) {
+      reader.abort();
+      throw error;
+    }
+    return streamResponse(sse(chatId, turnId, 0, first, reader), turnId, {
       ...(started?.invocationId === undefined
         ? {}
         : { "x-restate-invocation-id": started.invocationId }),
