@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { FakeOpenAI, Probe, RestateServer, ServiceProcess } from "@restate-ai/test-harness";
-import { chatEndpoint } from "@restate-ai/vercel-middleware";
+import { type ChatEndpoint, chatEndpoint } from "@restate-ai/vercel-middleware";
 import { RestateChatTransport } from "@restate-ai/vercel-middleware/chat-transport";
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 
@@ -30,6 +30,8 @@ export interface ChatSuite {
 
 export interface ChatEnv {
   suite: ChatSuite;
+  /** The endpoint itself, for fetch-style requests (as a Next.js route handler gets them). */
+  endpoint: ChatEndpoint;
   api: string;
   transport: RestateChatTransport;
   /** Starts a turn with a user message; returns the turn's chunk stream. */
@@ -71,6 +73,7 @@ export async function startChatEnv(env: Record<string, string> = {}): Promise<Ch
   const transport = new RestateChatTransport({ api });
   return {
     suite,
+    endpoint,
     api,
     transport,
     send: (chatId, text, sdk, body = {}) =>

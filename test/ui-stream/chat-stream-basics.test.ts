@@ -52,6 +52,12 @@ describe.each(["vercel", "agents", "loop"] as const)("%s agent", (sdk) => {
     const all = [...before, ...after];
     expect(textOf(await render(all))).toBe(answer);
     expect(events.at(-1)?.data).toBe("[DONE]");
+    // the same from Last-Event-ID, through the fetch-style handler
+    const fromHeader = await env.endpoint.fetch(
+      new Request(`${env.api}/${chatId}/stream`, { headers: { "last-event-id": "4" } }),
+    );
+    expect(fromHeader.headers.get("x-vercel-ai-ui-message-stream")).toBe("v1");
+    expect((await fromHeader.text()).match(/^id: \d+$/m)?.[0]).toBe("id: 5");
     const full = await sseEvents(`${env.api}/${chatId}/stream`);
     expect(full.events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data))).toEqual(
       all,
@@ -75,6 +81,15 @@ describe("8. bad input", () => {
       expect(bad.status).toBe(400);
       expect((await bad.json()).error).toMatch(/startIndex must be a non-negative integer/);
     }
+    const badHeader = await env.endpoint.fetch(
+      new Request(`${env.api}/${chatId}/stream`, { headers: { "last-event-id": "x" } }),
+    );
+    expect(badHeader.status).toBe(400);
+    expect((await badHeader.json()).error).toMatch(/Last-Event-ID must be a non-negative integer/);
+    expect(
+      (await env.endpoint.fetch(new Request(`${env.api}/${chatId}/stream`, { method: "POST" })))
+        .status,
+    ).toBe(405);
     const notJson = await fetch(env.api, { method: "POST", body: "{not json" });
     expect(notJson.status).toBe(400);
     const noMessages = await fetch(env.api, {
