@@ -45,9 +45,10 @@ describe("7. bounded", () => {
       // publishing journals nothing: the turn's journal is the same for 20 tokens or 1000
       expect(long.journal).toBe(short.journal);
       expect(live.journal).toBe(short.journal);
-      // appends are batched by time: with a long interval 1000 tokens take as many as 20 ...
-      expect(long.appends).toBe(short.appends);
-      expect(long.appends).toBeLessThanOrEqual(5);
+      // appends are batched by time: with a long interval, 1000 tokens take a handful, as 20 do
+      // (the first content, the step's claim and the end go at once; nothing else does) ...
+      expect(short.appends).toBeLessThanOrEqual(4);
+      expect(long.appends).toBeLessThanOrEqual(4);
       // ... and with the default 50 ms a 1000-token step takes far fewer appends than tokens
       expect(live.chunks).toBeGreaterThan(1000);
       expect(live.appends).toBeLessThan(1000 / 10);
