@@ -56,7 +56,7 @@ describe("7. bounded", () => {
   );
 
   it("a finished turn's chunks are deleted after the retention", async () => {
-    env.suite.fake.reset(() => ({ text: words(10) }));
+    env.suite.fake.reset(() => ({ text: words(200) })); // more than a page of chunks
     const chatId = "retention";
     const chunks = await readAll(await env.send(chatId, "Count", "vercel"));
     expect((await sseEvents(`${env.api}/${chatId}/stream`)).events.length).toBe(chunks.length + 1);

@@ -2,8 +2,9 @@
  * `ChatStreams`: a Virtual Object, keyed by chat id, holding the UI message chunks of the chat's
  * current turn — the only place they live.
  *
- * - Chunks are kept in pages of {@link PAGE_SIZE} under lazy state; an append of a batch writes
- *   the pages it touches and one metadata entry, whatever the number of chunks in it.
+ * - Chunks are kept in pages of {@link PAGE_SIZE} under lazy state; the last, open page lives in
+ *   the metadata entry, so an append of a batch writes one entry (two when a page fills up) and a
+ *   reader near the end reads one, whatever the number of chunks.
  * - Appends are idempotent by position (see `chat-stream-protocol.ts`): a replay of journaled
  *   steps adds nothing. A model step that runs again in a later attempt supersedes the partial
  *   step of the earlier one: the log gets a `reset-step` chunk, and chunks of the earlier attempt
@@ -59,6 +60,8 @@ interface Meta {
   expired: boolean;
   /** Appends the turn took (a figure for tests and benchmarks). */
   appends: number;
+  /** The chunks after the last full page: read and written with the metadata, in one entry. */
+  open: UIChunk[];
   /** Segment being written, units of it in the log, attempt that runs its model step. */
   cursor: { seg: number; w: number; owner?: string };
   /** A later segment whose model step an attempt already runs. */
@@ -136,7 +139,7 @@ export function chatStreams(options: ChatStreamsOptions = {}) {
             break;
           }
         }
-        await writeChunks(ctx, meta, added);
+        writeChunks(ctx, meta, added);
         for (const chunk of added) trackApproval(meta, chunk);
         if (!refused && request.items.some((item) => "close" in item)) {
           meta.status = "done";
@@ -188,7 +191,7 @@ export function chatStreams(options: ChatStreamsOptions = {}) {
         if (meta === null) return { kind: "unknown" };
         if (meta.status !== "running") return { kind: "finished", turnId: meta.turnId };
         // the data part stays in the message (so the UI can say it was stopped); `abort` ends it
-        await writeChunks(ctx, meta, [
+        writeChunks(ctx, meta, [
           { type: "data-stopped", data: { reason: "stopped by the user" } },
           { type: "abort", reason: "stopped" },
         ]);
@@ -249,6 +252,7 @@ function openTurn(ctx: restate.ObjectContext, previous: Meta | null, request: Ap
     head: 0,
     tail: 0,
     appends: 0,
+    open: [],
     expired: false,
     cursor: { seg: 0, w: 0 },
     approvals: [],
@@ -315,42 +319,40 @@ function trackApproval(meta: Meta, chunk: UIChunk): void {
   }
 }
 
-async function writeChunks(ctx: restate.ObjectContext, meta: Meta, chunks: UIChunk[]) {
-  let tail = meta.tail;
-  let index = -1;
-  let page: UIChunk[] = [];
+/** Appends to the open page (kept in the metadata); a page that fills up gets its own entry. */
+function writeChunks(ctx: restate.ObjectContext, meta: Meta, chunks: UIChunk[]): void {
   for (const chunk of chunks) {
-    const at = Math.floor(tail / PAGE_SIZE);
-    if (at !== index) {
-      if (index >= 0) ctx.set(`p${index}`, page);
-      index = at;
-      page = tail % PAGE_SIZE === 0 ? [] : ((await ctx.get<UIChunk[]>(`p${at}`)) ?? []);
+    meta.open.push(chunk);
+    meta.tail++;
+    if (meta.open.length === PAGE_SIZE) {
+      ctx.set(`p${meta.tail / PAGE_SIZE - 1}`, meta.open);
+      meta.open = [];
     }
-    page.push(chunk);
-    tail++;
   }
-  if (index >= 0) ctx.set(`p${index}`, page);
-  meta.tail = tail;
 }
 
 function clearPages(ctx: restate.ObjectContext, meta: Meta): void {
-  const last = Math.ceil(meta.tail / PAGE_SIZE);
-  for (let index = Math.floor(meta.head / PAGE_SIZE); index < last; index++) {
+  const closed = Math.floor(meta.tail / PAGE_SIZE);
+  for (let index = Math.floor(meta.head / PAGE_SIZE); index < closed; index++) {
     ctx.clear(`p${index}`);
   }
+  meta.open = [];
 }
 
-async function readChunks(ctx: Ctx, from: number, to: number): Promise<UIChunk[]> {
+async function readChunks(ctx: Ctx, meta: Meta, from: number, to: number): Promise<UIChunk[]> {
+  const openFrom = meta.tail - meta.open.length;
   const pages: restate.RestatePromise<UIChunk[] | null>[] = [];
   const first = Math.floor(from / PAGE_SIZE);
-  for (let index = first; index * PAGE_SIZE < to; index++) {
+  for (let index = first; index * PAGE_SIZE < Math.min(to, openFrom); index++) {
     // the SDK's state reads are Restate promises, which its combinators await together
     pages.push(
       ctx.get<UIChunk[]>(`p${index}`) as unknown as restate.RestatePromise<UIChunk[] | null>,
     );
   }
-  const chunks = (await restate.RestatePromise.all(pages)).flatMap((page) => page ?? []);
-  return chunks.slice(from - first * PAGE_SIZE, to - first * PAGE_SIZE);
+  const closed = (await restate.RestatePromise.all(pages)).flatMap((page) => page ?? []);
+  const chunks = [...closed, ...(to > openFrom ? meta.open : [])];
+  const base = pages.length > 0 ? first * PAGE_SIZE : openFrom;
+  return chunks.slice(from - base, to - base);
 }
 
 /** What a read gets now, or `undefined` when it has to wait. */
@@ -373,7 +375,7 @@ async function readNow(
     return done ? { kind: "chunks", turnId, chunks: [], next: meta.tail, done } : undefined;
   }
   const to = Math.min(meta.tail, request.from + MAX_READ);
-  const chunks = await readChunks(ctx, request.from, to);
+  const chunks = await readChunks(ctx, meta, request.from, to);
   return { kind: "chunks", turnId, chunks, next: to, done: done && to === meta.tail };
 }
 
