@@ -162,7 +162,7 @@ export function chatEndpoint(options: ChatEndpointOptions): ChatEndpoint {
         "The last message must be a user message with an id: it names the turn.",
       );
     }
-    const turnId = trigger === "regenerate-message" ? `${last.id}~${randomUUID()}` : last.id;
+    const turnId = trigger === "regenerate-message" ? [last.id, randomUUID()].join("~") : last.id;
     const turn: ChatTurn = { chatId, turnId, messages, trigger, body: rest };
     const target = options.agent(turn);
     // the first read waits for the turn to open: start it with the turn, not after

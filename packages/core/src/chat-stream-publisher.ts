@@ -55,7 +55,8 @@ export class ChatStreamPublisher {
     headers: Record<string, string>;
   };
   private readonly invocationId: string;
-  private readonly attempt = `${Date.now().toString(36).padStart(10, "0")}.${randomUUID()}`;
+  /** Sorts by start time (base 36, fixed width), then at random. */
+  private readonly attempt = [Date.now().toString(36).padStart(10, "0"), randomUUID()].join(".");
   private readonly signal: AbortSignal;
   private readonly detach: () => void;
   private modelSteps = 0;
