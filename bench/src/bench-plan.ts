@@ -35,6 +35,8 @@ export interface BenchPlan {
     total: number;
     rounds: number;
   };
+  /** The UI-stream contender: token loads, streams per load (after the warm-up ones). */
+  uiStream: { loads: { tokens: number; tokenMs: number }[]; reps: number; warmup: number };
 }
 
 export const fullPlan: BenchPlan = {
@@ -64,6 +66,14 @@ export const fullPlan: BenchPlan = {
     total: 256,
     rounds: 3,
   },
+  uiStream: {
+    loads: [
+      { tokens: 2000, tokenMs: 0 },
+      { tokens: 50, tokenMs: 20 },
+    ],
+    reps: 15,
+    warmup: 3,
+  },
 };
 
 export const quickPlan: BenchPlan = {
@@ -84,5 +94,13 @@ export const quickPlan: BenchPlan = {
     latencies: [0],
     total: 64,
     rounds: 1,
+  },
+  uiStream: {
+    loads: [
+      { tokens: 200, tokenMs: 0 },
+      { tokens: 10, tokenMs: 20 },
+    ],
+    reps: 2,
+    warmup: 1,
   },
 };

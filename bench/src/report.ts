@@ -237,6 +237,36 @@ function clusterSection(cluster: ClusterFigures, cores: number): string[] {
   ];
 }
 
+function uiStreamSection(results: BenchResults): string[] {
+  const cells = results.uiStream ?? [];
+  if (cells.length === 0) return [];
+  return [
+    "## UI streams at the SSE client",
+    "",
+    "A chat UI's view: plain `streamText().toUIMessageStreamResponse()` over HTTP against ours (`durableCalls` + `publishChatStream` through the `ChatStreams` log and the chat endpoint). Time from sending the chat request to the first text chunk, chunks per second over the stream (median, min–max), and ours' appends to the log for the model step.",
+    "",
+    table(
+      [
+        "contender",
+        "tokens",
+        "ms per token",
+        "first text chunk ms",
+        "chunks/s",
+        "appends per step",
+      ],
+      cells.map((c) => [
+        c.contender,
+        String(c.tokens),
+        String(c.tokenMs),
+        ms(c.ttfcMs),
+        `${Math.round(c.chunksPerSecond.median)} (${Math.round(c.chunksPerSecond.min)}–${Math.round(c.chunksPerSecond.max)})`,
+        c.appendsPerStep === undefined ? "—" : String(c.appendsPerStep.median),
+      ]),
+    ),
+    "",
+  ];
+}
+
 export function markdownReport(results: BenchResults): string {
   const { meta } = results;
   const latencies = [...new Set(results.latency.map((c) => c.latencyMs))];
@@ -305,6 +335,7 @@ export function markdownReport(results: BenchResults): string {
     ),
     "",
     ...encryptionSection(results),
+    ...uiStreamSection(results),
     "## Peak RSS of the service process",
     "",
     table(

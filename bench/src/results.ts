@@ -86,6 +86,18 @@ export interface ClusterFigures {
   rss: { server: string; rssBytes?: number; peakRssBytes?: number }[];
 }
 
+export interface UiStreamCell {
+  contender: "plain-ui-stream" | "ours-ui-stream";
+  tokens: number;
+  tokenMs: number;
+  /** From sending the chat request to the first text chunk at the SSE client, ms. */
+  ttfcMs: Spread;
+  /** UI message chunks per second at the client, from its first chunk to its last. */
+  chunksPerSecond: Spread;
+  /** Ours: appends to the `ChatStreams` log for the turn (one model step). */
+  appendsPerStep?: Spread;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -113,5 +125,7 @@ export interface BenchResults {
   encryptionCpu: EncryptionCpuFigure[];
   /** Absent when no contender of the cluster comparison ran (`--only`). */
   cluster?: ClusterFigures;
+  /** Absent in results written before the UI-stream contender existed. */
+  uiStream?: UiStreamCell[];
   targets: TargetCheck[];
 }

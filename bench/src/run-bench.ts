@@ -20,10 +20,14 @@ import type { BenchResults } from "./results.ts";
 import { RunningContender } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
 import { checkTargets } from "./targets.ts";
+import { measureUiStream } from "./ui-stream/ui-stream-bench.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
 
 const serverEnv = { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL };
+
+/** The `--only` id of the UI-stream contenders (plain and ours). */
+export const UI_STREAM = "ui-stream";
 
 export async function runBench(
   plan: BenchPlan,
@@ -59,6 +63,9 @@ export async function runBench(
       log(
         `journal encryption, CPU per step: ${e.encrypts} ${e.cpuMsPerStepOff.median.toFixed(3)} ms, ${e.contender} ${e.cpuMsPerStepOn.median.toFixed(3)} ms`,
       );
+    }
+    if (only === undefined || only.has(UI_STREAM)) {
+      figures.uiStream = await measureUiStream(restate, plan, log);
     }
     for (const contender of replay ? chosen.filter(isDurable) : []) {
       await measureReplay(contender, restate, plan, figures, log);

@@ -189,5 +189,37 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ...replayTargets(results),
     ...perStepTargets(results, "agents-durable", "durable Agents run", 1.1),
     ...encryptionTargets(results),
+    ...uiStreamTargets(results),
   ];
+}
+
+/** Time to first chunk ≤ plain + 15 ms at each token pace; ≥ 2,000 chunks/s per stream. */
+function uiStreamTargets(results: BenchResults): TargetCheck[] {
+  const cells = results.uiStream ?? [];
+  const cell = (contender: string, tokenMs: number) =>
+    cells.find((c) => c.contender === contender && c.tokenMs === tokenMs);
+  const checks: TargetCheck[] = [];
+  for (const tokenMs of [...new Set(cells.map((c) => c.tokenMs))]) {
+    const plain = cell("plain-ui-stream", tokenMs);
+    const ours = cell("ours-ui-stream", tokenMs);
+    if (plain === undefined || ours === undefined) continue;
+    const extra = ours.ttfcMs.median - plain.ttfcMs.median;
+    checks.push({
+      target: `UI stream: time to first chunk ≤ plain + 15 ms, ${tokenMs} ms per token`,
+      measured: `${ours.ttfcMs.median.toFixed(1)} vs ${plain.ttfcMs.median.toFixed(1)} ms (+${extra.toFixed(1)} ms); appends per step ${ours.appendsPerStep?.median ?? "?"} for ${ours.tokens} tokens`,
+      met: extra <= 15,
+    });
+  }
+  const fastest = cells
+    .filter((c) => c.contender === "ours-ui-stream" && c.tokenMs === 0)
+    .map((c) => c.chunksPerSecond.median);
+  if (fastest.length > 0) {
+    const rate = Math.max(...fastest);
+    checks.push({
+      target: "UI stream: ≥ 2,000 chunks/s per stream (ours, 0 ms per token)",
+      measured: `${Math.round(rate)} chunks/s`,
+      met: rate >= 2000,
+    });
+  }
+  return checks;
 }

@@ -44,6 +44,7 @@ import { bookingWithRollbackAgent } from "./vercel/rollback.ts";
 import { stopOnTerminalToolAgent } from "./vercel/stop-on-terminal-tool.ts";
 import { humanApprovalWorkflow, subWorkflowClaimApprovalAgent } from "./vercel/sub-workflow.ts";
 import { weatherAgent } from "./vercel/weather-agent.ts";
+import { webChatServices } from "./web-chat/agents.ts";
 
 export const services = [
   // Vercel AI SDK: quickstart and tour of agents
@@ -83,6 +84,8 @@ export const services = [
   openaiParallelTools,
   openaiRefundAgent,
   openaiStreamingAgent,
+  // the web chat (both SDKs) and its durable chat streams
+  ...webChatServices,
 ];
 
 /** Journal encryption and request signature checks of the endpoint. */

@@ -56,7 +56,6 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     ]);
     for (const e of results.encryptionCpu) expect(e.cpuMsPerStepOn.median).toBeGreaterThan(0);
     for (const c of results.codec) expect(c.microsPerEntry.median).toBeGreaterThan(0);
-    expect(results.targets.length).toBeGreaterThanOrEqual(12);
     expect(markdown).toContain("## Targets");
     expect(markdown).toContain("## Journal encryption");
     const cluster = results.cluster;
@@ -74,6 +73,17 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     ]);
     for (const r of cluster?.rss ?? []) expect(r.peakRssBytes).toBeGreaterThan(0);
     expect(markdown).toContain("## One restate-server vs a 3-node cluster");
+    const ui = results.uiStream ?? [];
+    expect(ui.map((c) => `${c.contender} ${c.tokenMs}`).sort()).toEqual([
+      "ours-ui-stream 0",
+      "ours-ui-stream 20",
+      "plain-ui-stream 0",
+      "plain-ui-stream 20",
+    ]);
+    for (const cell of ui) expect(cell.chunksPerSecond.median).toBeGreaterThan(0);
+    expect(ui.filter((c) => (c.appendsPerStep?.median ?? 0) > 0)).toHaveLength(2);
+    expect(results.targets.length).toBeGreaterThanOrEqual(14);
+    expect(markdown).toContain("## UI streams at the SSE client");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -143,8 +143,11 @@ describe.each([
     await npm(project, ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs]);
   }, INSTALL_TIMEOUT_MS);
 
-  afterAll(() => {
-    service?.kill("SIGKILL");
+  afterAll(async () => {
+    if (service === undefined || service.exitCode !== null || service.signalCode !== null) return;
+    const exited = new Promise((resolve) => service?.once("exit", resolve));
+    service.kill("SIGKILL");
+    await exited;
   });
 
   it("type-checks with tsc", async () => {
@@ -156,40 +159,41 @@ describe.each([
   });
 
   it("loads the build for its module system", async () => {
-    const probe =
-      kind === "commonjs"
-        ? `console.log(require.resolve("@restate-ai/vercel-middleware"), require.resolve("@restate-ai/openai-agents"))`
-        : `console.log(import.meta.resolve("@restate-ai/vercel-middleware"), import.meta.resolve("@restate-ai/openai-agents"))`;
+    const entries = [
+      "@restate-ai/vercel-middleware",
+      "@restate-ai/vercel-middleware/chat-transport",
+      "@restate-ai/openai-agents",
+    ];
+    const resolve = kind === "commonjs" ? "require.resolve" : "import.meta.resolve";
+    const probe = `console.log(${entries.map((e) => `${resolve}(${JSON.stringify(e)})`).join(", ")})`;
     const { stdout } = await run(
       process.execPath,
       [kind === "commonjs" ? "--input-type=commonjs" : "--input-type=module", "-e", probe],
       { cwd: project },
     );
     const resolved = stdout.trim().split(" ");
-    expect(resolved).toHaveLength(2);
+    expect(resolved).toHaveLength(3);
     for (const path of resolved) {
-      if (kind === "commonjs") expect(path).toMatch(/dist\/cjs\/index\.js$/);
-      else expect(path).toMatch(/dist\/index\.js$/);
+      if (kind === "commonjs") expect(path).toMatch(/dist\/cjs\/(index|chat-transport)\.js$/);
+      else expect(path).toMatch(/dist\/(index|chat-transport)\.js$/);
     }
   });
 
   it("runs agents of both SDKs, and fails a 401 at once", async () => {
     const port = await freePort();
-    service = spawn(
-      process.execPath,
-      [join(project, "node_modules", "tsx", "dist", "cli.mjs"), join("src", "app.ts")],
-      {
-        cwd: project,
-        env: {
-          ...process.env,
-          ...fake.env(),
-          PORT: String(port),
-          OPENAI_AGENTS_DISABLE_TRACING: "1",
-          NODE_OPTIONS: "",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
+    // tsx as a loader of this node process (its CLI would run the app in a child, which a kill
+    // of the CLI leaves running)
+    service = spawn(process.execPath, ["--import", "tsx", join("src", "app.ts")], {
+      cwd: project,
+      env: {
+        ...process.env,
+        ...fake.env(),
+        PORT: String(port),
+        OPENAI_AGENTS_DISABLE_TRACING: "1",
+        NODE_OPTIONS: "",
       },
-    );
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     service.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     service.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await registerWhenListening(`http://127.0.0.1:${port}`, () => output);

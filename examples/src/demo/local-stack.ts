@@ -17,7 +17,7 @@ import {
   RestateServer,
   ServiceProcess,
 } from "@restate-ai/test-harness";
-import { journalCodec } from "@restate-ai/vercel-middleware";
+import { type JournalValueCodec, journalCodec } from "@restate-ai/vercel-middleware";
 import { examplesJournalKeys } from "../endpoint-security.ts";
 import { CLUSTER_NODES, nodePorts, startLocalCluster } from "./local-cluster.ts";
 
@@ -53,6 +53,8 @@ export interface LocalStack {
   dataDir: string;
   /** Whether journal encryption is on. */
   encrypted: boolean;
+  /** The agents' journal codec when encryption is on, for other clients (the web chat). */
+  journalCodec: JournalValueCodec | undefined;
   stop(): Promise<void>;
 }
 
@@ -113,7 +115,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     ];
   }
-  if (journal !== undefined) restate.useCodec(await journalCodec({ keys: journal.keys }));
+  const codec = journal === undefined ? undefined : await journalCodec({ keys: journal.keys });
+  restate.useCodec(codec);
   const [first] = nodes as [LocalNode];
   let agents: ServiceProcess;
   try {
@@ -135,7 +138,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     adminUrl: first.adminUrl,
     nodes,
     dataDir,
-    encrypted: journal !== undefined,
+    encrypted: codec !== undefined,
+    journalCodec: codec,
     async stop() {
       await agents.stop();
       await restate.stop();

@@ -5,6 +5,7 @@
  */
 import { describeSecurity } from "../endpoint-security.ts";
 import { describeModel } from "../llm.ts";
+import { startWebChat, type WebChat } from "../web-chat/server.ts";
 import { type LocalStack, startLocalStack } from "./local-stack.ts";
 import { runTour } from "./tour.ts";
 
@@ -51,12 +52,29 @@ if (cluster) {
   print(`restate-server: ingress ${stack.ingressUrl}, admin ${stack.adminUrl}; agents registered.`);
 }
 print(describeSecurity({ ...process.env, RESTATE_DATA_DIR: stack.dataDir }));
+const webChatPort = Number(process.env.WEB_CHAT_PORT ?? 3000);
+let webChat: WebChat;
+try {
+  webChat = await startWebChat({
+    ingressUrl: stack.ingressUrl,
+    port: webChatPort,
+    journalValueCodec: stack.journalCodec,
+  });
+} catch (error) {
+  console.error(
+    `Could not start the web chat on port ${webChatPort} (${(error as Error).message}); pick another port with WEB_CHAT_PORT=<port>.`,
+  );
+  await stack.stop();
+  process.exit(1);
+}
+print(`Web chat (useChat over durable Restate streams): ${webChat.url}`);
 
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
   print(`\nStopping the agents and ${servers}...`);
+  await webChat.close();
   await stack.stop();
   process.exit(code);
 };

@@ -13,8 +13,11 @@
  *   the failure is terminal, the stream errors with the run's `TerminalError`;
  * - the caller's abort signal, when it fires, fails the step at once (with what `mapError` makes
  *   of the signal's reason), without waiting for the provider to notice.
+ * A run observer of the context (see `run-observer.ts`) is told whether the step runs live or is
+ * replayed; a live step is journaled only once the observer is ready for it.
  */
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
+import { runObserverOf } from "./run-observer.js";
 
 /** What one journal entry of a durable stream holds. */
 export interface JournaledStream<T, M> {
@@ -77,6 +80,7 @@ export function durableStream<T, M = undefined>(
   let releasedLive: number | undefined;
   const meta = Promise.withResolvers<M | undefined>();
   meta.promise.catch(() => {});
+  const observed = runObserverOf(ctx)?.modelStep();
 
   const parts = new ReadableStream<T>({
     start(controller) {
@@ -97,6 +101,7 @@ export function durableStream<T, M = undefined>(
       let released = 0;
       let holding = false;
       let callMeta: M | undefined;
+      const beforeJournal = observed?.live();
       try {
         const opened = await open();
         callMeta = opened.meta;
@@ -123,6 +128,7 @@ export function durableStream<T, M = undefined>(
       } catch (error) {
         throw options.mapError ? options.mapError(error) : error;
       }
+      await beforeJournal?.();
       releasedLive = released;
       const complete = options.complete ? await options.complete(collected, released) : collected;
       return callMeta === undefined ? { parts: complete } : { parts: complete, meta: callMeta };
@@ -133,6 +139,7 @@ export function durableStream<T, M = undefined>(
   journaled.then(
     (entry) => {
       options.onSettled?.();
+      if (releasedLive === undefined) observed?.replayed();
       meta.resolve(entry.meta);
       try {
         options.inspect?.(entry.parts);

@@ -1,3 +1,27 @@
+export { type ChatEndpoint, type ChatEndpointOptions, chatEndpoint } from "./chat-endpoint.js";
+export {
+  type AppendItem,
+  type AppendRequest,
+  type AppendResult,
+  type ApprovalAnswerRequest,
+  type ApprovalAnswerResult,
+  type ChatTurn,
+  chunkUnits,
+  type ReadRequest,
+  type ReadResult,
+  type StopResult,
+  TURN_HEADER,
+  UI_STREAM_HEADERS,
+  type UIChunk,
+} from "./chat-stream-protocol.js";
+export { ChatStreamPublisher, type ChatStreamTarget } from "./chat-stream-publisher.js";
+export {
+  type ChatStreams,
+  type ChatStreamsOptions,
+  type ChatStreamWaiter,
+  chatStreams,
+  PAGE_SIZE,
+} from "./chat-streams.js";
 export {
   type DurableStream,
   type DurableStreamOptions,
@@ -47,6 +71,12 @@ export {
   isTerminalError,
 } from "./restate-errors.js";
 export { boundedRetryPolicy, type RetryOptions } from "./retry-policy.js";
+export {
+  type ModelStepObservation,
+  observeRun,
+  type RunObserver,
+  runObserverOf,
+} from "./run-observer.js";
 export {
   JOURNALED_RESPONSE_HEADERS,
   journaledHeaders,

@@ -75,6 +75,8 @@ export type JournalEncryptionEndpointOptions = Required<
 >;
 
 let largestOverhead = 0;
+/** The codec of this process's latest {@link journalEncryption}, for its ingress clients. */
+let endpointCodec: Promise<JournalValueCodec> | undefined;
 
 /**
  * Bytes the journal encryption of this process adds to a value at most (0 without encryption), so
@@ -82,6 +84,15 @@ let largestOverhead = 0;
  */
 export function encryptionOverhead(): number {
   return largestOverhead;
+}
+
+/**
+ * The codec of the latest {@link journalEncryption} of this process, once its keys are loaded
+ * (`undefined` without one): what the chat stream publisher and a co-hosted chat endpoint encrypt
+ * their ingress calls with by default.
+ */
+export function endpointJournalCodec(): Promise<JournalValueCodec> | undefined {
+  return endpointCodec;
 }
 
 /**
@@ -104,6 +115,7 @@ export function journalEncryption(
     () => codec,
     () => codec,
   );
+  endpointCodec = provided;
   return {
     journalValueCodecProvider: () => provided,
     defaultServiceOptions: { hooks: [retryUndecryptableInput] },

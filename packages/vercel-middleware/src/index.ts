@@ -5,6 +5,13 @@ export type {
 export {
   type ApprovalAnswer,
   type ApprovalRequest,
+  type ChatEndpoint,
+  type ChatEndpointOptions,
+  type ChatStreamsOptions,
+  type ChatStreamTarget,
+  type ChatTurn,
+  chatEndpoint,
+  chatStreams,
   generateJournalKey,
   JOURNAL_KEYS_ENV,
   JOURNAL_KEYS_FILE_ENV,
@@ -40,6 +47,7 @@ export type {
   InvocationId,
   InvocationPromise,
   InvocationReference,
+  JournalValueCodec,
   Opts,
   Rand,
   Request,
@@ -57,6 +65,11 @@ export type {
 } from "@restatedev/restate-sdk";
 export { RestateError, TerminalError } from "@restatedev/restate-sdk";
 export type { DurableCallsOptions } from "./call-settings.js";
+export {
+  type HasUIMessageStream,
+  type PublishChatStreamOptions,
+  publishChatStream,
+} from "./chat-stream.js";
 export {
   DurableAgent,
   type DurableAgentInput,

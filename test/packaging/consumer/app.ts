@@ -1,12 +1,14 @@
 /**
  * The agent a new user's project runs, copied into a fresh CommonJS project and a fresh ESM
  * project that install the packed tarballs: one Vercel AI SDK agent and one OpenAI Agents SDK
- * agent, in the shape of Restate's tour of agents, served on `$PORT`.
+ * agent, in the shape of Restate's tour of agents, served on `$PORT`; and the browser chat
+ * transport's entry point.
  */
 import { openai } from "@ai-sdk/openai";
 import { Agent } from "@openai/agents";
 import { DurableRunner, durableTool, restateContext } from "@restate-ai/openai-agents";
 import { durableCalls, durableTools } from "@restate-ai/vercel-middleware";
+import { RestateChatTransport } from "@restate-ai/vercel-middleware/chat-transport";
 import * as restate from "@restatedev/restate-sdk";
 import { generateText, stepCountIs, tool, wrapLanguageModel } from "ai";
 import { z } from "zod";
@@ -63,5 +65,10 @@ const agentsAgent = restate.service({
     },
   },
 });
+
+// The browser entry point type-checks and loads in this module system too.
+if (!(new RestateChatTransport({ api: "/api/chat" }) instanceof RestateChatTransport)) {
+  throw new Error("RestateChatTransport did not load");
+}
 
 restate.serve({ services: [vercelAgent, agentsAgent], port: Number(process.env.PORT) });
