@@ -22,11 +22,16 @@ import {
   TURN_HEADER,
   UI_STREAM_HEADERS,
 } from "./chat-stream-protocol.js";
+import { type IngressUrlList, IngressUrls } from "./ingress-failover.js";
 import { ingressAnswer, ingressBody, ingressCodec } from "./ingress-json.js";
 
 export interface ChatEndpointOptions {
-  /** The Restate ingress, e.g. `http://localhost:8080`. */
-  ingressUrl: string;
+  /**
+   * The Restate ingress, e.g. `http://localhost:8080`; or the ingress of each node of a cluster
+   * without a load balancer: a node that is down or breaks a read's connection is skipped, and the
+   * stream goes on through the next one.
+   */
+  ingressUrl: IngressUrlList;
   /**
    * The handler that runs a turn, as an ingress path: `"Service/handler"` or
    * `"Object/<key>/handler"` (e.g. `` (turn) => `Chat/${turn.chatId}/turn` ``).
@@ -64,24 +69,26 @@ class HttpError extends Error {
 }
 
 export function chatEndpoint(options: ChatEndpointOptions): ChatEndpoint {
-  const ingress = options.ingressUrl.replace(/\/$/, "");
+  const ingress = new IngressUrls(options.ingressUrl, "chatEndpoint");
   const streams = options.streams ?? "ChatStreams";
   const base = (options.basePath ?? "/api/chat").replace(/\/$/, "");
   const extraHeaders = options.headers ?? {};
 
   const codec = ingressCodec(options.journalValueCodec);
   const call = async (path: string, body: unknown, init: RequestInit = {}): Promise<unknown> => {
-    const response = await fetch(`${ingress}/${path}`, {
-      method: "POST",
-      ...init,
-      headers: { "content-type": "application/json", ...extraHeaders, ...init.headers },
-      body: ingressBody(body, await codec),
-    }).catch((error: unknown) => {
-      throw new HttpError(
-        502,
-        `The Restate ingress at ${ingress} is not reachable: ${String(error)}`,
-      );
-    });
+    const response = await ingress
+      .fetch(path, {
+        method: "POST",
+        ...init,
+        headers: { "content-type": "application/json", ...extraHeaders, ...init.headers },
+        body: ingressBody(body, await codec),
+      })
+      .catch((error: unknown) => {
+        throw new HttpError(
+          502,
+          `The Restate ingress at ${ingress} is not reachable: ${String(error)}`,
+        );
+      });
     if (!response.ok) {
       const text = await response.text();
       const status = response.status >= 400 && response.status < 500 ? 400 : 502;

@@ -25,6 +25,7 @@ import {
   type UIChunk,
 } from "./chat-stream-protocol.js";
 import type { ApprovalRequest } from "./human-approval.js";
+import { type IngressUrlList, IngressUrls } from "./ingress-failover.js";
 import { EncryptedAnswerError, ingressAnswer, ingressBody, ingressCodec } from "./ingress-json.js";
 import { observeRun } from "./run-observer.js";
 
@@ -33,8 +34,12 @@ export interface ChatStreamTarget {
   chatId: string;
   /** The turn, e.g. the id of the user message it answers. */
   turnId: string;
-  /** Restate ingress to append through. Default `$RESTATE_INGRESS_URL`, else `http://localhost:8080`. */
-  ingressUrl?: string;
+  /**
+   * Restate ingress to append through, or the ingress of each node of a cluster (the next one is
+   * used when a node is down). Default `$RESTATE_INGRESS_URL` (which may list several, separated
+   * by commas), else `http://localhost:8080`.
+   */
+  ingressUrl?: IngressUrlList;
   /** Name of the `ChatStreams` object. Default `ChatStreams`. */
   streams?: string;
   /** Least time between two batches, in ms. Default 50. */
@@ -57,10 +62,13 @@ interface Pending {
 }
 
 export class ChatStreamPublisher {
-  private readonly target: Required<Omit<ChatStreamTarget, "headers" | "journalValueCodec">> & {
+  private readonly target: Required<
+    Omit<ChatStreamTarget, "headers" | "journalValueCodec" | "ingressUrl">
+  > & {
     headers: Record<string, string>;
   };
   private readonly codec: Promise<JournalValueCodec | undefined>;
+  private readonly ingress: IngressUrls;
   private readonly invocationId: string;
   /** Sorts by start time (base 36, fixed width), then at random. */
   private readonly attempt = [Date.now().toString(36).padStart(10, "0"), randomUUID()].join(".");
@@ -95,16 +103,19 @@ export class ChatStreamPublisher {
     this.target = {
       chatId: target.chatId,
       turnId: target.turnId,
-      ingressUrl: (
-        target.ingressUrl ??
-        process.env.RESTATE_INGRESS_URL ??
-        "http://localhost:8080"
-      ).replace(/\/$/, ""),
       streams: target.streams ?? "ChatStreams",
       flushIntervalMs: target.flushIntervalMs ?? 50,
       headers: target.headers ?? {},
     };
     this.codec = ingressCodec(target.journalValueCodec);
+    try {
+      this.ingress = new IngressUrls(
+        target.ingressUrl ?? process.env.RESTATE_INGRESS_URL ?? "http://localhost:8080",
+        `chat stream ${target.chatId}`,
+      );
+    } catch (error) {
+      throw new TerminalError((error as Error).message);
+    }
     this.invocationId = ctx.request().id;
     this.signal = ctx.request().attemptCompletedSignal;
     this.signal.addEventListener("abort", () => this.stop(this.signal.reason), { once: true });
@@ -266,8 +277,8 @@ export class ChatStreamPublisher {
   }
 
   private async append(items: AppendItem[]): Promise<AppendResult> {
-    const { ingressUrl, streams, chatId, turnId, headers } = this.target;
-    const url = `${ingressUrl}/${streams}/${encodeURIComponent(chatId)}/append`;
+    const { streams, chatId, turnId, headers } = this.target;
+    const path = `${streams}/${encodeURIComponent(chatId)}/append`;
     const codec = await this.codec;
     const body = ingressBody(
       { turnId, invocationId: this.invocationId, attempt: this.attempt, items },
@@ -278,7 +289,7 @@ export class ChatStreamPublisher {
       if (attempt > 0) await sleep(50 * 2 ** attempt);
       if (this.signal.aborted) throw this.signal.reason;
       try {
-        const response = await fetch(url, {
+        const response = await this.ingress.fetch(path, {
           method: "POST",
           headers: { "content-type": "application/json", ...headers },
           body,

@@ -33,7 +33,15 @@ import {
 import { z } from "zod";
 
 const retry = { maxRetryAttempts: 3, initialRetryInterval: 100 };
-const flushInterval = (turn: ChatTurn) => Number(turn.body.flushIntervalMs ?? 50);
+/** Where a turn publishes: the chat's id and turn, and the client's choice of interval and ingress. */
+const streamTarget = (turn: ChatTurn) => ({
+  chatId: turn.chatId,
+  turnId: turn.turnId,
+  flushIntervalMs: Number(turn.body.flushIntervalMs ?? 50),
+  ...(Array.isArray(turn.body.ingressUrls)
+    ? { ingressUrl: turn.body.ingressUrls as string[] }
+    : {}),
+});
 
 const weather = async (city: string) => {
   const report = await restateContext().run("get weather", async () => {
@@ -52,41 +60,38 @@ export const vercelChat = restate.object({
         middleware: durableCalls(ctx, retry),
       });
       const messages = await convertToModelMessages(turn.messages as UIMessage[]);
-      const result = await publishChatStream(
-        ctx,
-        { chatId: turn.chatId, turnId: turn.turnId, flushIntervalMs: flushInterval(turn) },
-        () =>
-          streamText({
-            model,
-            system: "You are a helpful agent.",
-            messages,
-            maxRetries: 0,
-            stopWhen: [stepCountIs(5)],
-            tools: {
-              getWeather: tool({
-                description: "Get the current weather for a given city.",
-                inputSchema: z.object({ city: z.string() }),
-                execute: ({ city }) =>
-                  ctx.run("get weather", async () => {
-                    await recordEffect("weather", { city });
-                    return { city, temperature: 21, conditions: "sunny" };
-                  }),
-              }),
-              refund: tool({
-                description: "Refund an amount to the customer.",
-                inputSchema: z.object({ amount: z.number() }),
-                execute: ({ amount }) =>
-                  ctx.run("refund", async () => {
-                    await recordEffect("refund", { amount });
-                    return `refunded ${amount}`;
-                  }),
-              }),
-            },
-            toolApproval: durableApproval(ctx, {
-              tools: ["refund"],
-              onRequest: (request) => recordEffect("approval requested", request),
+      const result = await publishChatStream(ctx, streamTarget(turn), () =>
+        streamText({
+          model,
+          system: "You are a helpful agent.",
+          messages,
+          maxRetries: 0,
+          stopWhen: [stepCountIs(5)],
+          tools: {
+            getWeather: tool({
+              description: "Get the current weather for a given city.",
+              inputSchema: z.object({ city: z.string() }),
+              execute: ({ city }) =>
+                ctx.run("get weather", async () => {
+                  await recordEffect("weather", { city });
+                  return { city, temperature: 21, conditions: "sunny" };
+                }),
             }),
+            refund: tool({
+              description: "Refund an amount to the customer.",
+              inputSchema: z.object({ amount: z.number() }),
+              execute: ({ amount }) =>
+                ctx.run("refund", async () => {
+                  await recordEffect("refund", { amount });
+                  return `refunded ${amount}`;
+                }),
+            }),
+          },
+          toolApproval: durableApproval(ctx, {
+            tools: ["refund"],
+            onRequest: (request) => recordEffect("approval requested", request),
           }),
+        }),
       );
       return { text: await result.text };
     },
@@ -105,10 +110,8 @@ export const loopAgentChat = restate.object({
         maxRetries: 0,
       });
       const messages = await convertToModelMessages(turn.messages as UIMessage[]);
-      const result = await publishChatStream(
-        ctx,
-        { chatId: turn.chatId, turnId: turn.turnId, flushIntervalMs: flushInterval(turn) },
-        () => agent.stream({ messages }),
+      const result = await publishChatStream(ctx, streamTarget(turn), () =>
+        agent.stream({ messages }),
       );
       return { text: await result.text };
     },
@@ -148,9 +151,7 @@ export const agentsChat = restate.object({
     turn: async (ctx: restate.ObjectContext, turn: ChatTurn) => {
       const runner = new DurableRunner(ctx, retry);
       const result = await publishAgentRun(ctx, runner, agent, lastUserText(turn.messages), {
-        chatId: turn.chatId,
-        turnId: turn.turnId,
-        flushIntervalMs: flushInterval(turn),
+        ...streamTarget(turn),
         approvals: { onRequest: (request) => recordEffect("approval requested", request) },
       });
       return { text: String(result.finalOutput ?? "") };
