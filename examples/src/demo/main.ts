@@ -56,7 +56,8 @@ const webChatPort = Number(process.env.WEB_CHAT_PORT ?? 3000);
 let webChat: WebChat;
 try {
   webChat = await startWebChat({
-    ingressUrl: stack.ingressUrl,
+    // on a cluster, every node: the browser's stream goes on through another if one is down
+    ingressUrl: stack.nodes.map((node) => node.ingressUrl),
     port: webChatPort,
     journalValueCodec: stack.journalCodec,
   });

@@ -43,7 +43,8 @@ export async function buildWebChat(): Promise<void> {
 
 /** Serves the built app and the chat endpoint on `port` (0: a free one). */
 export async function startWebChat(options: {
-  ingressUrl: string;
+  /** The Restate ingress, or every node's of a cluster. */
+  ingressUrl: string | string[];
   port: number;
   /** The agents' journal codec, when they encrypt journals (as `npm start` does). */
   journalValueCodec?: JournalValueCodec | undefined;
