@@ -24,6 +24,11 @@ const ALLOWED: Record<string, string[]> = {
     "id: response?.id ?? randomUUID(),",
     "timestamp: response?.timestamp ?? new Date(),",
   ],
+  // decoding a journaled timestamp (epoch ms) back into the Date it was: no clock is read
+  "packages/vercel-middleware/src/model-journal-format.ts": [
+    "...(timestamp === null ? {} : { timestamp: new Date(timestamp as number) }),",
+    "? { ...response, timestamp: new Date(response.timestamp) }",
+  ],
   // retryAfterMillis runs when a provider call failed, inside the ctx.run closure
   "packages/core/src/model-failures.ts": [
     "return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());",

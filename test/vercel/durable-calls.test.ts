@@ -9,7 +9,7 @@ import {
   type ModelRequest,
   startAgentSuite,
 } from "@restate-ai/test-harness";
-import { superJson } from "@restate-ai/vercel-middleware";
+import { modelCallSerde } from "@restate-ai/vercel-middleware";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const weatherAgent = fileURLToPath(new URL("./services/weather-agent.ts", import.meta.url));
@@ -186,7 +186,12 @@ describe("provider failures and the journal", () => {
     const calls = (await suite.restate.journal(id)).filter((e) => e.name.startsWith("calling "));
     expect(calls.map((e) => e.name)).toEqual(Array(2).fill("calling openai.responses"));
     for (const call of calls) {
-      const journaled = superJson.deserialize(Buffer.from(call.result ?? "", "utf8"));
+      const journaled = modelCallSerde.deserialize(
+        Buffer.from(call.result ?? "", "utf8"),
+      ) as unknown as {
+        request?: { body?: unknown };
+        response: { timestamp: unknown; body?: unknown };
+      };
       expect(journaled.response.timestamp).toBeInstanceOf(Date);
       expect(journaled.request?.body).toBeUndefined();
       expect(journaled.response.body).toBeUndefined();

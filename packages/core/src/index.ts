@@ -47,6 +47,14 @@ export {
   retryUndecryptableInput,
 } from "./journal-encryption.js";
 export {
+  FORMAT_2,
+  FORMAT_KEY,
+  isPlainJson,
+  type Packed,
+  type PackedCodec,
+  packedSerde,
+} from "./journal-format.js";
+export {
   generateJournalKey,
   JOURNAL_KEYS_ENV,
   JOURNAL_KEYS_FILE_ENV,

@@ -44,7 +44,11 @@ export class SuperJsonSerde<T> implements Serde<T> {
 
   deserialize(data: Uint8Array): T {
     if (data.length === 0) return undefined as T;
-    const parsed: unknown = JSON.parse(decoder.decode(data));
+    return this.fromParsed(JSON.parse(decoder.decode(data)));
+  }
+
+  /** The value of an entry already parsed as JSON: a SuperJSON envelope, or plain JSON. */
+  fromParsed(parsed: unknown): T {
     return isEnvelope(parsed) ? codec.deserialize<T>(parsed) : (parsed as T);
   }
 }

@@ -34,6 +34,7 @@ import {
 } from "@restate-ai/core";
 import type { RunOptions } from "@restatedev/restate-sdk";
 import { currentScope, type DurableScope, stepOf } from "./durable-scope.js";
+import type { JournaledResponse } from "./response-journal-format.js";
 
 const DURABLE = Symbol.for("@restate-ai/openai-agents/durable-model");
 /** The supported way to run agents in parallel, named when several run on one context. */
@@ -134,7 +135,7 @@ function journalResponse(
             ...(settings.journalProviderData && providerData !== undefined ? { providerData } : {}),
           };
         },
-        settings.runOptions as RunOptions<Omit<ModelResponse, "usage"> & { usage: object }>,
+        settings.modelRunOptions as RunOptions<JournaledResponse>,
       )
       .finally(leave);
     return { ...journaled, usage: new Usage(journaled.usage) };
@@ -160,7 +161,7 @@ function journalStream(
     async () => ({ parts: getStreamedResponse(runnerManagedRetry(request)) }),
     {
       name: `stream ${label}`,
-      runOptions: settings.runOptions as RunOptions<JournaledStream<StreamEvent, undefined>>,
+      runOptions: settings.modelRunOptions as RunOptions<JournaledStream<StreamEvent, undefined>>,
       holdFrom: (event) => event.type === "response_done",
       keep: (event) => settings.journalRawEvents || event.type !== "model",
       merge: mergeTextDeltas,

@@ -2,20 +2,28 @@ import { describe, expect, it } from "vitest";
 import { resolveCallSettings } from "./call-settings.js";
 
 describe("resolveCallSettings", () => {
-  it("bounds retries and journals with SuperJSON by default", () => {
-    expect(resolveCallSettings()).toEqual({
+  it("bounds retries, journals model calls in format 2 and embeddings with SuperJSON by default", () => {
+    const retry = { maxRetryAttempts: 10, initialRetryInterval: 1000, maxRetryInterval: 30_000 };
+    const settings = resolveCallSettings();
+    expect(settings).toEqual({
       runOptions: {
-        maxRetryAttempts: 10,
-        initialRetryInterval: 1000,
-        maxRetryInterval: 30_000,
+        ...retry,
         serde: expect.objectContaining({ contentType: "application/json" }),
       },
+      modelRunOptions: {
+        ...retry,
+        serde: expect.objectContaining({ contentType: "application/json" }),
+      },
+      journalResponseHeaders: false,
       journalBodies: false,
       nonRetryableIsTerminal: true,
       names: expect.objectContaining({ generate: expect.any(Function) }),
       parallelToolCalls: "auto",
       maxJournalEntryBytes: 10 * 1024 * 1024,
     });
+    const entry = { parts: [{ type: "tool-call", toolCallId: "c", toolName: "t", input: "{}" }] };
+    const packed = new TextDecoder().decode(settings.modelRunOptions.serde?.serialize(entry));
+    expect(JSON.parse(packed)).toEqual({ jv: 2, p: [["c", "c", "t", "{}"]] });
   });
 
   it("takes the caller's RunOptions as given", () => {

@@ -2,18 +2,43 @@
  * Options of the journaled model and embedding calls, and the defaults they fall back to (the
  * core's bounded retry policy: a provider outage ends in a clear `TerminalError`).
  */
-import { boundedRetryPolicy, journalEntryLimit, limitedSerde, superJson } from "@restate-ai/core";
+import {
+  boundedRetryPolicy,
+  journalEntryLimit,
+  limitedSerde,
+  packedSerde,
+  superJson,
+} from "@restate-ai/core";
 import { type RunOptions, type Serde, TerminalError } from "@restatedev/restate-sdk";
 import { type EntryNames, type JournalNames, journalNames } from "./entry-names.js";
 import type { ParallelToolCalls } from "./loop-guard.js";
+import { modelEntryCodec } from "./model-journal-format.js";
+
+/**
+ * The serde of model call entries: writes journal format 2 (`model-journal-format.ts`), reads it,
+ * format 1 (SuperJSON) and plain JSON. E.g. to read a journaled model call outside the agent.
+ */
+export const modelCallSerde = packedSerde(modelEntryCodec);
 
 /**
  * Options of {@link durableCalls} and {@link durableEmbeds}: Restate's `RunOptions` for the
  * journaled step plus what is journaled.
  */
 export interface DurableCallsOptions extends Omit<RunOptions<unknown>, "serde"> {
-  /** Serde of the journal entries. Default: {@link superJson} (keeps `Date`, `Uint8Array`, `URL`). */
+  /**
+   * Serde of the journal entries. Default: model calls in this package's compact journal format
+   * (plain JSON; values JSON cannot hold, such as file bytes, in {@link superJson}), embeddings in
+   * {@link superJson}. Entries of either, and of `@restatedev/vercel-ai-middleware`, are read.
+   */
   serde?: Serde<unknown>;
+  /**
+   * Keep the provider's response headers in the journal — the allow-listed ones
+   * (`JOURNALED_RESPONSE_HEADERS`: request ids, rate limits, processing time) — so
+   * `response.headers` has them, live and on a replay alike. Default `false`: they are a third of
+   * a typical entry, and `response.headers` is then `undefined` (on the live run too, so code
+   * cannot depend on what a replay would not see).
+   */
+  journalResponseHeaders?: boolean;
   /**
    * Keep the raw HTTP `request.body` / `response.body` of model calls in the journal.
    * Default `false`: they are often many times larger than the result itself.
@@ -54,7 +79,11 @@ export interface DurableCallsOptions extends Omit<RunOptions<unknown>, "serde"> 
 
 /** The resolved form of {@link DurableCallsOptions}. */
 export interface CallSettings {
+  /** Of embedding calls. */
   runOptions: RunOptions<unknown>;
+  /** Of model calls (generate and stream). */
+  modelRunOptions: RunOptions<unknown>;
+  journalResponseHeaders: boolean;
   journalBodies: boolean;
   nonRetryableIsTerminal: boolean;
   names: JournalNames;
@@ -70,6 +99,7 @@ export function resolveCallSettings(options: DurableCallsOptions = {}): CallSett
     maxJournalEntryBytes,
     entryNames,
     parallelToolCalls,
+    journalResponseHeaders,
     ...retry
   } = options;
   if (
@@ -82,8 +112,11 @@ export function resolveCallSettings(options: DurableCallsOptions = {}): CallSett
     );
   }
   const limit = journalEntryLimit(maxJournalEntryBytes);
+  const retryPolicy = boundedRetryPolicy(retry);
   return {
-    runOptions: { ...boundedRetryPolicy(retry), serde: limitedSerde(serde ?? superJson, limit) },
+    runOptions: { ...retryPolicy, serde: limitedSerde(serde ?? superJson, limit) },
+    modelRunOptions: { ...retryPolicy, serde: limitedSerde(serde ?? modelCallSerde, limit) },
+    journalResponseHeaders: journalResponseHeaders ?? false,
     journalBodies: journalBodies ?? false,
     nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,
     names: journalNames(entryNames),

@@ -64,7 +64,7 @@ export type {
   Target,
 } from "@restatedev/restate-sdk";
 export { RestateError, TerminalError } from "@restatedev/restate-sdk";
-export type { DurableCallsOptions } from "./call-settings.js";
+export { type DurableCallsOptions, modelCallSerde } from "./call-settings.js";
 export {
   type HasUIMessageStream,
   type PublishChatStreamOptions,

@@ -44,9 +44,9 @@ export function journalGenerate(
           const content = result.content.some(isFileUrl)
             ? await withFileData(result.content, settings.maxJournalEntryBytes, params.abortSignal)
             : result.content;
-          return forJournal({ ...result, content }, settings.journalBodies);
+          return forJournal({ ...result, content }, settings);
         },
-        settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
+        settings.modelRunOptions as RunOptions<LanguageModelV4GenerateResult>,
       );
     } finally {
       leave();
@@ -58,12 +58,13 @@ export function journalGenerate(
 
 function forJournal(
   result: LanguageModelV4GenerateResult,
-  journalBodies: boolean,
+  settings: CallSettings,
 ): LanguageModelV4GenerateResult {
-  const response = withJournaledHeaders(
-    (journalBodies ? result.response : withoutBody(result.response)) ?? {},
+  const response = journaledResponse(
+    (settings.journalBodies ? result.response : withoutBody(result.response)) ?? {},
+    settings.journalResponseHeaders,
   );
-  const request = journalBodies ? result.request : withoutBody(result.request);
+  const request = settings.journalBodies ? result.request : withoutBody(result.request);
   return {
     ...result,
     ...(request === undefined ? {} : { request }),
@@ -73,6 +74,16 @@ function forJournal(
       timestamp: response?.timestamp ?? new Date(),
     },
   };
+}
+
+/** The response record as journaled: its allow-listed headers, or none (`journalResponseHeaders`). */
+export function journaledResponse<T extends { headers?: Record<string, string | undefined> }>(
+  response: T,
+  keepHeaders: boolean,
+): T {
+  if (keepHeaders) return withJournaledHeaders(response);
+  const { headers: _headers, ...rest } = response;
+  return rest as T;
 }
 
 /** Drops the raw HTTP body of a request or response record. */

@@ -30,12 +30,11 @@ import {
   durableStream,
   enterModelCall,
   type JournaledStream,
-  withJournaledHeaders,
 } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
 import { isFileUrl, withFileData } from "./file-urls.js";
-import { withoutBody } from "./journal-generate.js";
+import { journaledResponse, withoutBody } from "./journal-generate.js";
 import { afterModelCall, beforeModelCall, PARALLEL_AGENTS } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
 import { linkModelCall, trackStream } from "./sdk-hooks.js";
@@ -72,13 +71,15 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
           ...(request === undefined
             ? {}
             : { request: settings.journalBodies ? request : withoutBody(request) }),
-          ...(response === undefined ? {} : { response: withJournaledHeaders(response) }),
+          ...(response === undefined
+            ? {}
+            : { response: journaledResponse(response, settings.journalResponseHeaders) }),
         };
         return { parts: stream, meta: callMeta };
       },
       {
         name: settings.names.stream(model),
-        runOptions: settings.runOptions as RunOptions<JournaledStream<Part, CallMeta>>,
+        runOptions: settings.modelRunOptions as RunOptions<JournaledStream<Part, CallMeta>>,
         holdFrom: (part) => ACTIONABLE.has(part.type) || isFileUrl(part),
         failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),
         merge: mergeDeltas,
