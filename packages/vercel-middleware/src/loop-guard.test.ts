@@ -48,6 +48,20 @@ describe("beforeModelCall", () => {
     expect(state.abort?.error).toBeInstanceOf(CancelledError);
   });
 
+  it("reads only the tool results after the last assistant message", () => {
+    const state = freshState();
+    afterModelCall(state, [call("c1", "approve")], true);
+    const earlier = [
+      ...toolResult("c1", "CancelledError: Cancelled"),
+      { role: "assistant", content: [{ type: "text", text: "done" }] },
+    ] as LanguageModelV4Prompt;
+    expect(() => beforeModelCall(state, earlier)).not.toThrow();
+    expect(state.pendingToolCalls.has("c1")).toBe(true);
+    expect(() => beforeModelCall(state, toolResult("c1", "CancelledError: Cancelled"))).toThrow(
+      CancelledError,
+    );
+  });
+
   it("ignores cancellation text of older history and of tools durableTools handles", () => {
     const history = freshState();
     expect(() =>

@@ -8,7 +8,8 @@
  *   to the model;
  * - for tools not wrapped with `durableTools`, the AI SDK turned a cancelled tool into the error
  *   text "CancelledError: Cancelled" (Restate's `CancelledError`): the loop ends with a
- *   `CancelledError`. Only tool calls of this attempt are considered, never older history;
+ *   `CancelledError`. Only tool calls of this attempt are considered, never older history, and
+ *   only the results after the last assistant message are read (the earlier ones were before);
  * After a call:
  * - the response's client tool calls are recorded, with one turnstile per response, so their
  *   executions run in the model's order (`durableTools`, `sdk-hooks.ts`);
@@ -36,7 +37,12 @@ const CANCELLED_TEXTS = new Set([`${cancelled.name}: ${cancelled.message}`, canc
 
 export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt): void {
   if (state.abort === undefined) {
-    for (const message of prompt) {
+    // Only the results after the last assistant message are new: the earlier ones were seen by
+    // the previous call of this attempt, or belong to older history. So a step costs the same at
+    // step 1000 as at step 1.
+    for (let i = prompt.length - 1; i >= 0; i--) {
+      const message = prompt[i] as LanguageModelV4Prompt[number];
+      if (message.role === "assistant") break;
       if (message.role !== "tool") continue;
       for (const part of message.content) {
         if (part.type !== "tool-result") continue;
