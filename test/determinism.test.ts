@@ -24,9 +24,26 @@ const ALLOWED: Record<string, string[]> = {
     "id: response?.id ?? randomUUID(),",
     "timestamp: response?.timestamp ?? new Date(),",
   ],
+  // decoding a journaled timestamp (epoch ms) back into the Date it was: no clock is read
+  "packages/vercel-middleware/src/model-journal-format.ts": [
+    "...(timestamp === null ? {} : { timestamp: new Date(timestamp as number) }),",
+    "? { ...response, timestamp: new Date(response.timestamp) }",
+  ],
   // retryAfterMillis runs when a provider call failed, inside the ctx.run closure
   "packages/core/src/model-failures.ts": [
     "return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());",
+  ],
+  // the chat endpoint is HTTP code outside any handler: a regenerated turn gets a fresh id
+  "packages/core/src/chat-endpoint.ts": [
+    'const turnId = trigger === "regenerate-message" ? [last.id, randomUUID()].join("~") : last.id;',
+  ],
+  // the publisher never calls the context: its attempt id and batch timing reach the chat's
+  // log only (which orders attempts by the id), never the journal
+  "packages/core/src/chat-stream-publisher.ts": [
+    'private readonly attempt = [Date.now().toString(36).padStart(10, "0"), randomUUID()].join(".");',
+    "private lastSent = Date.now();",
+    "const wait = this.urgent ? 0 : this.lastSent + this.target.flushIntervalMs - Date.now();",
+    "this.lastSent = Date.now();",
   ],
 };
 

@@ -26,6 +26,22 @@ export interface BenchPlan {
   /** Crashed agents per contender for the kill → result figure (0 ms model latency). */
   recoveryRounds: number;
   journalSteps: number;
+  /** Timed batches of the journal encryption codec, per value size. */
+  codecBatches: number;
+  /** Rounds of the CPU-time comparison of encrypted contenders and their plain twins. */
+  encryptionRounds: number;
+  /** One restate-server against a local 3-node cluster: same agents, same load, in turns. */
+  cluster: {
+    contenders: string[];
+    steps: number;
+    concurrency: number;
+    latencies: number[];
+    /** Agents per round. */
+    total: number;
+    rounds: number;
+  };
+  /** The UI-stream contender: token loads, streams per load (after the warm-up ones). */
+  uiStream: { loads: { tokens: number; tokenMs: number }[]; reps: number; warmup: number };
 }
 
 export const fullPlan: BenchPlan = {
@@ -47,6 +63,24 @@ export const fullPlan: BenchPlan = {
   replay: { latencies: [0, 20], rounds: 3, warmups: 4, timed: 3 },
   recoveryRounds: 5,
   journalSteps: 20,
+  codecBatches: 15,
+  encryptionRounds: 12,
+  cluster: {
+    contenders: ["ours-generate", "agents-durable"],
+    steps: 5,
+    concurrency: 64,
+    latencies: [0, 20],
+    total: 256,
+    rounds: 3,
+  },
+  uiStream: {
+    loads: [
+      { tokens: 2000, tokenMs: 0 },
+      { tokens: 50, tokenMs: 20 },
+    ],
+    reps: 15,
+    warmup: 3,
+  },
 };
 
 export const quickPlan: BenchPlan = {
@@ -66,4 +100,22 @@ export const quickPlan: BenchPlan = {
   replay: { latencies: [0], rounds: 1, warmups: 2, timed: 1 },
   recoveryRounds: 1,
   journalSteps: 20,
+  codecBatches: 3,
+  encryptionRounds: 2,
+  cluster: {
+    contenders: ["ours-generate"],
+    steps: 5,
+    concurrency: 64,
+    latencies: [0],
+    total: 64,
+    rounds: 1,
+  },
+  uiStream: {
+    loads: [
+      { tokens: 200, tokenMs: 0 },
+      { tokens: 10, tokenMs: 20 },
+    ],
+    reps: 2,
+    warmup: 1,
+  },
 };

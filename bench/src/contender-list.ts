@@ -21,6 +21,8 @@ export interface Contender {
     | { workflow: "stream" };
   /** The plain contender that runs the same SDK code without Restate (its own cost). */
   floor?: string;
+  /** Journals and state encrypted (`journalEncryption`): the same agent as contender `encrypts`. */
+  encrypts?: string;
 }
 
 const contender = (file: string) => fileURLToPath(new URL(`./contenders/${file}`, import.meta.url));
@@ -66,6 +68,22 @@ export const contenders: Contender[] = [
     floor: "plain-stream",
   },
   {
+    id: "ours-generate-encrypted",
+    title: "@restate-ai/vercel-middleware, generateText, journal encryption on",
+    module: contender("our-middleware-encrypted.ts"),
+    target: { service: "BenchOursGenerateEncrypted" },
+    floor: "plain-generate",
+    encrypts: "ours-generate",
+  },
+  {
+    id: "ours-stream-encrypted",
+    title: "@restate-ai/vercel-middleware, streamText, journal encryption on",
+    module: contender("our-middleware-encrypted.ts"),
+    target: { service: "BenchOursStreamEncrypted" },
+    floor: "plain-stream",
+    encrypts: "ours-stream",
+  },
+  {
     id: "agents-plain",
     title: "plain Agents SDK run() (no Restate)",
     module: contender("plain-agents-sdk.ts"),
@@ -77,6 +95,14 @@ export const contenders: Contender[] = [
     module: contender("our-agents-runner.ts"),
     target: { service: "BenchAgentsDurable" },
     floor: "agents-plain",
+  },
+  {
+    id: "agents-durable-encrypted",
+    title: "@restate-ai/openai-agents DurableRunner, journal encryption on",
+    module: contender("our-agents-runner-encrypted.ts"),
+    target: { service: "BenchAgentsDurableEncrypted" },
+    floor: "agents-plain",
+    encrypts: "agents-durable",
   },
   {
     id: "dbos-generate",

@@ -27,7 +27,7 @@ export async function sequentialLatencies(
  * least one), so a contender too slow for the round's size is measured on what it completed.
  */
 export async function throughput(
-  contender: RunningContender,
+  contender: Pick<RunningContender, "invoke">,
   input: AgentInput,
   concurrency: number,
   total: number,

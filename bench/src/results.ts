@@ -57,6 +57,63 @@ export interface RssFigure {
   peakRssBytes: number;
 }
 
+/** The journal encryption codec on one value: encode + decode, without Restate. */
+export interface CodecFigure {
+  /** Size of the serialised value. */
+  valueBytes: number;
+  /** Deflated before encryption (`compressAbove`). */
+  compressed: boolean;
+  /** Size of the encrypted value, as Restate stores it. */
+  storedBytes: number;
+  /** Encode + decode of one value, µs, over batches. */
+  microsPerEntry: Spread;
+}
+
+/** CPU time of the service process per agent step, the same agent without and with encryption. */
+export interface EncryptionCpuFigure {
+  contender: string;
+  /** The plain twin. */
+  encrypts: string;
+  steps: number;
+  cpuMsPerStepOff: Spread;
+  cpuMsPerStepOn: Spread;
+  journalBytesPerStepOff: number;
+  journalBytesPerStepOn: number;
+}
+
+/** One restate-server against a local cluster, same agents and load (`cluster-throughput.ts`). */
+export interface ClusterFigures {
+  nodes: number;
+  replication: number;
+  partitions: number;
+  throughput: {
+    contender: string;
+    steps: number;
+    concurrency: number;
+    latencyMs: number;
+    /** Completed agents per second on one restate-server. */
+    oneNode: Spread;
+    /** The same on the cluster, clients spread over its nodes. */
+    threeNodes: Spread;
+    /** Median cluster ÷ median one node. */
+    ratio: number;
+  }[];
+  /** Each restate-server process after the runs (absent where `/proc` is not). */
+  rss: { server: string; rssBytes?: number; peakRssBytes?: number }[];
+}
+
+export interface UiStreamCell {
+  contender: "plain-ui-stream" | "ours-ui-stream";
+  tokens: number;
+  tokenMs: number;
+  /** From sending the chat request to the first text chunk at the SSE client, ms. */
+  ttfcMs: Spread;
+  /** UI message chunks per second at the client, from its first chunk to its last. */
+  chunksPerSecond: Spread;
+  /** Ours: appends to the `ChatStreams` log for the turn (one model step). */
+  appendsPerStep?: Spread;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -73,7 +130,7 @@ export interface BenchResults {
     memoryGiB: number;
     restateServer: string;
     durationSeconds: number;
-    contenders: { id: string; title: string; floor?: string }[];
+    contenders: { id: string; title: string; floor?: string; encrypts?: string }[];
     /** Contenders that could not run here, and why. */
     leftOut: { id: string; reason: string }[];
     postgres?: string;
@@ -84,5 +141,11 @@ export interface BenchResults {
   replay: ReplayFigure[];
   recovery: RecoveryFigure[];
   rss: RssFigure[];
+  codec: CodecFigure[];
+  encryptionCpu: EncryptionCpuFigure[];
+  /** Absent when no contender of the cluster comparison ran (`--only`). */
+  cluster?: ClusterFigures;
+  /** Absent in results written before the UI-stream contender existed. */
+  uiStream?: UiStreamCell[];
   targets: TargetCheck[];
 }

@@ -10,7 +10,10 @@ import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { RestateServer } from "@restate-ai/test-harness";
 import type { BenchPlan } from "./bench-plan.ts";
+import { clusterThroughput } from "./cluster-throughput.ts";
+import { codecCost } from "./codec-cost.ts";
 import { type Contender, contenders, isDurable } from "./contender-list.ts";
+import { encryptionCpuCost } from "./encryption-cost.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
 import { recoveryRun } from "./recovery.ts";
@@ -20,13 +23,20 @@ import { RunningContender, type Systems } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
 import { openStores } from "./stores.ts";
 import { checkTargets } from "./targets.ts";
+import { measureUiStream } from "./ui-stream/ui-stream-bench.ts";
 
 type Figures = Omit<BenchResults, "meta" | "targets">;
+
+const serverEnv = { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL };
+
+/** The `--only` id of the UI-stream contenders (plain and ours). */
+export const UI_STREAM = "ui-stream";
 
 export async function runBench(
   plan: BenchPlan,
   log: (line: string) => void,
   only?: Set<string>,
+  replay = true,
 ): Promise<BenchResults> {
   const started = performance.now();
   const figures: Figures = {
@@ -36,15 +46,15 @@ export async function runBench(
     replay: [],
     recovery: [],
     rss: [],
+    codec: [],
+    encryptionCpu: [],
   };
   const requested = contenders.filter((c) => only === undefined || only.has(c.id));
   const stores = await openStores(requested, only !== undefined);
   const { chosen, leftOut } = stores;
   for (const { id, reason } of leftOut) log(`LEFT OUT ${id}: ${reason}`);
   try {
-    const restate = await RestateServer.start({
-      env: { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERVAL },
-    });
+    const restate = await RestateServer.start({ env: serverEnv });
     const systems: Systems = { restate, ...stores.systems };
     try {
       const running: RunningContender[] = [];
@@ -56,10 +66,21 @@ export async function runBench(
         const failed = started.find((s) => s.status === "rejected");
         if (failed !== undefined) throw failed.reason;
         await measureLive(running, plan, figures, log);
+        const cluster = await clusterThroughput(running, plan, serverEnv, log);
+        if (cluster !== undefined) figures.cluster = cluster;
       } finally {
         await Promise.all(running.map((r) => r.stop()));
       }
-      for (const contender of chosen.filter(isDurable)) {
+      figures.encryptionCpu = await encryptionCpuCost(systems, plan.encryptionRounds, only);
+      for (const e of figures.encryptionCpu) {
+        log(
+          `journal encryption, CPU per step: ${e.encrypts} ${e.cpuMsPerStepOff.median.toFixed(3)} ms, ${e.contender} ${e.cpuMsPerStepOn.median.toFixed(3)} ms`,
+        );
+      }
+      if (only === undefined || only.has(UI_STREAM)) {
+        figures.uiStream = await measureUiStream(restate, plan, log);
+      }
+      for (const contender of replay ? chosen.filter(isDurable) : []) {
         await measureReplay(contender, systems, plan, figures, log);
       }
     } finally {
@@ -69,6 +90,10 @@ export async function runBench(
   } finally {
     await stores.close();
   }
+  figures.codec = await codecCost(plan.codecBatches);
+  log(
+    `journal encryption codec, 1 KiB entry: ${figures.codec[0]?.microsPerEntry.median.toFixed(1)} µs`,
+  );
   const results: BenchResults = {
     meta: {
       date: new Date().toISOString(),
@@ -79,10 +104,11 @@ export async function runBench(
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       restateServer: "1.7.12",
       durationSeconds: Math.round((performance.now() - started) / 1000),
-      contenders: chosen.map(({ id, title, floor }) => ({
+      contenders: chosen.map(({ id, title, floor, encrypts }) => ({
         id,
         title,
         ...(floor ? { floor } : {}),
+        ...(encrypts ? { encrypts } : {}),
       })),
       leftOut,
       ...(stores.postgresVersion ? { postgres: stores.postgresVersion } : {}),

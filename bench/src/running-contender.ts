@@ -3,22 +3,28 @@
  * normal entry: a Restate contender through the restate-server's ingress (registered when it
  * starts), a plain, DBOS or Vercel Workflow contender through its own minimal HTTP entry.
  * `invoke` runs one agent and checks it made every step; `send` + `attach` start one and wait for
- * it separately (the crash figures); `storedBytes` is what the system stored for one agent.
+ * it separately (the crash figures); `storedBytes` is what the system stored for one agent. An
+ * encrypted contender's inputs and results pass through its journal codec, as its clients' would.
  */
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type RestateServer, ServiceProcess } from "@restate-ai/test-harness";
+import { RestateApi, ServiceProcess, type ValueCodec } from "@restate-ai/test-harness";
+import { generateJournalKey, journalCodec, parseJournalKeys } from "@restate-ai/vercel-middleware";
 import type { Contender } from "./contender-list.ts";
 import type { Postgres } from "./postgres.ts";
 import type { AgentInput } from "./scripted-step.ts";
 import { workflowRunBytes } from "./workflow/run-files.ts";
 
 const plainEntry = fileURLToPath(new URL("./plain-entry.ts", import.meta.url));
+/** The journal key of the encrypted contenders: the driver encrypts inputs, decrypts results. */
+const journalKeys = generateJournalKey("bench");
+const codec = await journalCodec({ keys: parseJournalKeys(journalKeys) });
 
 /** The servers and stores a run's contenders use; the optional ones when their contenders run. */
 export interface Systems {
-  restate: RestateServer;
+  /** A restate-server, or a cluster (any of its nodes). */
+  restate: RestateApi;
   postgres?: Postgres;
   /**
    * Where the Vercel Workflow contender's local world keeps its files: a new empty directory
@@ -50,6 +56,8 @@ export class StalledError extends Error {}
 export class RunningContender {
   readonly contender: Contender;
   readonly process: ServiceProcess;
+  /** The journal codec of an encrypted contender, for clients of its handlers. */
+  readonly codec: ValueCodec | undefined;
   private readonly systems: Systems;
   private readonly url: string;
   private readonly env: Record<string, string>;
@@ -63,7 +71,8 @@ export class RunningContender {
   ) {
     this.contender = contender;
     this.process = process;
-    this.systems = systems;
+    this.codec = contender.encrypts === undefined ? undefined : codec;
+    this.systems = this.codec === undefined ? systems : { ...systems, restate: withCodec(systems) };
     this.url = url;
     this.env = env;
   }
@@ -75,9 +84,10 @@ export class RunningContender {
   ): Promise<RunningContender> {
     const { target } = contender;
     const storeEnv = await systemEnv(contender, systems);
+    const keys = contender.encrypts === undefined ? {} : { RESTATE_AI_JOURNAL_KEYS: journalKeys };
     const process = await ServiceProcess.start(contender.module, {
       guardNetwork: false,
-      env: { RESTATE_LOGGING: "WARN", ...storeEnv, ...env },
+      env: { RESTATE_LOGGING: "WARN", ...keys, ...storeEnv, ...env },
       ...("service" in target ? {} : { entry: plainEntry }),
     });
     if ("service" in target) {
@@ -90,9 +100,23 @@ export class RunningContender {
     return new RunningContender(contender, process, systems, url, storeEnv);
   }
 
+  /** The same process registered with another Restate too (a durable contender only). */
+  async alsoOn(restate: RestateApi): Promise<RunningContender> {
+    await restate.register(this.process.url);
+    return this.through(restate.ingressUrl, { ...this.systems, restate });
+  }
+
+  /** The same contender invoked through another ingress (e.g. another node of a cluster). */
+  through(ingressUrl: string, systems = this.systems): RunningContender {
+    const { target } = this.contender;
+    if (!("service" in target)) throw new Error(`${this.contender.id} is not a Restate service`);
+    const url = `${ingressUrl}/${target.service}/run`;
+    return new RunningContender(this.contender, this.process, systems, url, this.env);
+  }
+
   /** Runs one agent to completion; fails unless it made every step. */
   async invoke(input: AgentInput): Promise<void> {
-    this.checkSteps(input, await this.post(this.url, input));
+    this.checkSteps(input, await this.post(this.url, input, undefined, this.codec));
   }
 
   /** Starts one agent without waiting for it; returns its invocation, workflow or run id. */
@@ -184,11 +208,20 @@ export class RunningContender {
     return this.process.stop();
   }
 
-  private async post(url: string, body: unknown, timeoutMs?: number): Promise<string> {
+  private async post(
+    url: string,
+    body: unknown,
+    timeoutMs?: number,
+    valueCodec?: ValueCodec,
+  ): Promise<string> {
+    const json = JSON.stringify(body);
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body:
+        valueCodec === undefined
+          ? json
+          : new Uint8Array(valueCodec.encode(new TextEncoder().encode(json))),
       ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
     }).catch((error: Error) => {
       if (error.name === "TimeoutError") {
@@ -198,7 +231,12 @@ export class RunningContender {
         `${this.contender.id}: ${url} failed: ${error.message}\n${this.process.output().slice(-2000)}`,
       );
     });
-    const text = await response.text();
+    const text =
+      valueCodec === undefined || !response.ok
+        ? await response.text()
+        : new TextDecoder().decode(
+            await valueCodec.decode(new Uint8Array(await response.arrayBuffer())),
+          );
     if (!response.ok) {
       throw new Error(
         `${this.contender.id}: HTTP ${response.status} ${text.slice(0, 500)}\n${this.process.output().slice(-2000)}`,
@@ -228,4 +266,11 @@ async function systemEnv(contender: Contender, systems: Systems): Promise<Record
     return { BENCH_WORKFLOW_DATA: dir };
   }
   return {};
+}
+
+/** A client of the same Restate that encrypts inputs and decrypts results, as the service does. */
+function withCodec(systems: Systems): RestateApi {
+  const api = new RestateApi(systems.restate.ingressUrl, systems.restate.adminUrl);
+  api.useCodec(codec);
+  return api;
 }

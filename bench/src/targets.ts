@@ -128,6 +128,63 @@ function replayTargets(results: BenchResults): TargetCheck[] {
     }));
 }
 
+/**
+ * What journal encryption adds per step of the longest agent, against the same agent without it,
+ * and per KiB the step journals (the values the codec encrypts and decrypts).
+ */
+export function encryptionCost(results: BenchResults) {
+  const steps = Math.max(...results.latency.map((c) => c.steps));
+  const latencies = [...new Set(results.latency.map((c) => c.latencyMs))];
+  return results.meta.contenders.flatMap(({ id, encrypts }) => {
+    if (encrypts === undefined) return [];
+    const bytesOff = results.journal.find((j) => j.contender === encrypts)?.bytesPerStep;
+    const bytesOn = results.journal.find((j) => j.contender === id)?.bytesPerStep;
+    return latencies.flatMap((latencyMs) => {
+      const on = perStep(results, id, latencyMs, steps);
+      const off = perStep(results, encrypts, latencyMs, steps);
+      if (on === undefined || off === undefined || bytesOff === undefined) return [];
+      const added = on - off;
+      return [
+        {
+          id,
+          encrypts,
+          latencyMs,
+          steps,
+          off,
+          on,
+          added,
+          bytesOff,
+          bytesOn,
+          perKiB: added / (bytesOff / 1024),
+        },
+      ];
+    });
+  });
+}
+
+function encryptionTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const entry = results.codec.find((c) => c.valueBytes >= 1024 && !c.compressed);
+  if (entry !== undefined) {
+    const ms = entry.microsPerEntry.median / 1000;
+    checks.push({
+      target: "journal encryption ≤ 0.1 ms per 1 KiB entry (codec encode + decode)",
+      measured: `${(ms * 1000).toFixed(1)} µs for ${entry.valueBytes} bytes`,
+      met: ms <= 0.1,
+    });
+  }
+  for (const e of results.encryptionCpu) {
+    const added = e.cpuMsPerStepOn.median - e.cpuMsPerStepOff.median;
+    const perKiB = added / (e.journalBytesPerStepOff / 1024);
+    checks.push({
+      target: `journal encryption adds ≤ 0.1 ms per KiB journaled, ${e.encrypts} (service CPU per step)`,
+      measured: `${e.cpuMsPerStepOff.median.toFixed(3)} → ${e.cpuMsPerStepOn.median.toFixed(3)} ms per step for ${Math.round(e.journalBytesPerStepOff)} B = ${perKiB.toFixed(3)} ms/KiB`,
+      met: perKiB <= 0.1,
+    });
+  }
+  return checks;
+}
+
 export function checkTargets(results: BenchResults): TargetCheck[] {
   return [
     ...perStepTargets(results, "ours-generate", "ours (generateText)", 1.1),
@@ -136,5 +193,38 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ...journalTarget(results),
     ...replayTargets(results),
     ...perStepTargets(results, "agents-durable", "durable Agents run", 1.1),
+    ...encryptionTargets(results),
+    ...uiStreamTargets(results),
   ];
+}
+
+/** Time to first chunk ≤ plain + 15 ms at each token pace; ≥ 2,000 chunks/s per stream. */
+function uiStreamTargets(results: BenchResults): TargetCheck[] {
+  const cells = results.uiStream ?? [];
+  const cell = (contender: string, tokenMs: number) =>
+    cells.find((c) => c.contender === contender && c.tokenMs === tokenMs);
+  const checks: TargetCheck[] = [];
+  for (const tokenMs of [...new Set(cells.map((c) => c.tokenMs))]) {
+    const plain = cell("plain-ui-stream", tokenMs);
+    const ours = cell("ours-ui-stream", tokenMs);
+    if (plain === undefined || ours === undefined) continue;
+    const extra = ours.ttfcMs.median - plain.ttfcMs.median;
+    checks.push({
+      target: `UI stream: time to first chunk ≤ plain + 15 ms, ${tokenMs} ms per token`,
+      measured: `${ours.ttfcMs.median.toFixed(1)} vs ${plain.ttfcMs.median.toFixed(1)} ms (+${extra.toFixed(1)} ms); appends per step ${ours.appendsPerStep?.median ?? "?"} for ${ours.tokens} tokens`,
+      met: extra <= 15,
+    });
+  }
+  const fastest = cells
+    .filter((c) => c.contender === "ours-ui-stream" && c.tokenMs === 0)
+    .map((c) => c.chunksPerSecond.median);
+  if (fastest.length > 0) {
+    const rate = Math.max(...fastest);
+    checks.push({
+      target: "UI stream: ≥ 2,000 chunks/s per stream (ours, 0 ms per token)",
+      measured: `${Math.round(rate)} chunks/s`,
+      met: rate >= 2000,
+    });
+  }
+  return checks;
 }

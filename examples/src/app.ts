@@ -1,8 +1,11 @@
 /**
  * The examples endpoint: every example agent, served on one port (`PORT`, default 9080).
  * Register it with `restate deployments register http://localhost:9080` (or use `npm run dev`).
+ * Journals and state are encrypted, and request signatures checked when `RESTATE_IDENTITY_KEYS` is
+ * set (see endpoint-security.ts).
  */
 import * as restate from "@restatedev/restate-sdk";
+import { describeSecurity, examplesEndpointOptions } from "./endpoint-security.ts";
 import { describeModel } from "./llm.ts";
 import { openaiRefundAgent } from "./openai/approvals.ts";
 import { openaiChat } from "./openai/chat.ts";
@@ -41,6 +44,7 @@ import { bookingWithRollbackAgent } from "./vercel/rollback.ts";
 import { stopOnTerminalToolAgent } from "./vercel/stop-on-terminal-tool.ts";
 import { humanApprovalWorkflow, subWorkflowClaimApprovalAgent } from "./vercel/sub-workflow.ts";
 import { weatherAgent } from "./vercel/weather-agent.ts";
+import { webChatServices } from "./web-chat/agents.ts";
 
 export const services = [
   // Vercel AI SDK: quickstart and tour of agents
@@ -80,10 +84,20 @@ export const services = [
   openaiParallelTools,
   openaiRefundAgent,
   openaiStreamingAgent,
+  // the web chat (both SDKs) and its durable chat streams
+  ...webChatServices,
 ];
+
+/** Journal encryption and request signature checks of the endpoint. */
+export const endpointOptions = examplesEndpointOptions();
 
 if (import.meta.main) {
   console.log(describeModel());
-  const port = await restate.serve({ services, port: Number(process.env.PORT ?? 9080) });
+  console.log(describeSecurity());
+  const port = await restate.serve({
+    ...endpointOptions,
+    services,
+    port: Number(process.env.PORT ?? 9080),
+  });
   console.log(`Example agents listening on port ${port}.`);
 }

@@ -2,7 +2,8 @@
  * The benchmark still works: `npm run bench -- --quick` runs every contender and writes every
  * figure. No threshold is asserted — timing belongs to the bench, not to the tests — but each
  * contender must have run its agents to completion (the bench checks every agent's step count,
- * and, after a crash, that no journaled model or tool call ran twice) and produced numbers.
+ * and, after a crash, that no journaled model or tool call ran twice) and produced numbers,
+ * including one restate-server against a 3-node cluster.
  *
  * The DBOS contenders need Postgres's server binaries (`.ci/run` installs them); without them
  * this test fails with the command that adds them, instead of passing without DBOS.
@@ -38,6 +39,9 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
       "ours-generate",
       "ours-stream",
       "agents-durable",
+      "ours-generate-encrypted",
+      "ours-stream-encrypted",
+      "agents-durable-encrypted",
       "dbos-generate",
       "dbos-stream",
       "vercel-workflow",
@@ -73,11 +77,45 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
       expect(r.modelCalls).toEqual({ beforeCrash: 19, afterCrash: 2 });
       expect(r.toolCalls).toEqual({ beforeCrash: 18, afterCrash: 2 });
     }
-    expect(results.targets.length).toBeGreaterThanOrEqual(8);
     expect(markdown).toContain("## Targets");
     expect(markdown).toContain("### `ours-generate` against `dbos-generate`");
     expect(markdown).toContain("### `ours-stream` against `dbos-stream`");
     expect(markdown).toContain("### `ours-stream` against `vercel-workflow`");
+    expect(results.codec).toHaveLength(6);
+    expect(results.encryptionCpu.map((e) => e.contender).sort()).toEqual([
+      "agents-durable-encrypted",
+      "ours-generate-encrypted",
+      "ours-stream-encrypted",
+    ]);
+    for (const e of results.encryptionCpu) expect(e.cpuMsPerStepOn.median).toBeGreaterThan(0);
+    for (const c of results.codec) expect(c.microsPerEntry.median).toBeGreaterThan(0);
+    expect(markdown).toContain("## Journal encryption");
+    const cluster = results.cluster;
+    expect(cluster).toMatchObject({ nodes: 3, replication: 2, partitions: 4 });
+    expect(cluster?.throughput.map((c) => c.contender)).toEqual(["ours-generate"]);
+    for (const cell of cluster?.throughput ?? []) {
+      expect(cell.oneNode.median).toBeGreaterThan(0);
+      expect(cell.threeNodes.median).toBeGreaterThan(0);
+    }
+    expect(cluster?.rss.map((r) => r.server)).toEqual([
+      "one restate-server",
+      "cluster node n1",
+      "cluster node n2",
+      "cluster node n3",
+    ]);
+    for (const r of cluster?.rss ?? []) expect(r.peakRssBytes).toBeGreaterThan(0);
+    expect(markdown).toContain("## One restate-server vs a 3-node cluster");
+    const ui = results.uiStream ?? [];
+    expect(ui.map((c) => `${c.contender} ${c.tokenMs}`).sort()).toEqual([
+      "ours-ui-stream 0",
+      "ours-ui-stream 20",
+      "plain-ui-stream 0",
+      "plain-ui-stream 20",
+    ]);
+    for (const cell of ui) expect(cell.chunksPerSecond.median).toBeGreaterThan(0);
+    expect(ui.filter((c) => (c.appendsPerStep?.median ?? 0) > 0)).toHaveLength(2);
+    expect(results.targets.length).toBeGreaterThanOrEqual(14);
+    expect(markdown).toContain("## UI streams at the SSE client");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -1,9 +1,11 @@
 /**
  * The examples endpoint under test: a restate-server and `examples/src/app.ts` in a child process,
- * with the offline model (no API key) and settings that keep the suite quick.
+ * with the offline model (no API key), journal encryption on as in `npm start` (a fresh key; the
+ * test's client encrypts and decrypts with it), and settings that keep the suite quick.
  */
 import { fileURLToPath } from "node:url";
 import { RestateServer, ServiceProcess } from "@restate-ai/test-harness";
+import { generateJournalKey, journalCodec, parseJournalKeys } from "@restate-ai/vercel-middleware";
 import { vi } from "vitest";
 
 export const examplesApp = fileURLToPath(new URL("../../examples/src/app.ts", import.meta.url));
@@ -20,8 +22,11 @@ export interface ExamplesEnvironment {
 
 export async function startExamples(): Promise<ExamplesEnvironment> {
   const restate = await RestateServer.start({ inactivityTimeout: "2s" });
+  const journalKeys = generateJournalKey("examples-test");
+  restate.useCodec(await journalCodec({ keys: parseJournalKeys(journalKeys) }));
   const agents = await ServiceProcess.start(examplesApp, {
     env: {
+      RESTATE_AI_JOURNAL_KEYS: journalKeys,
       OPENAI_API_KEY: "",
       OFFLINE_MODEL_LATENCY_MS: "20",
       WEATHER_DENVER_FAILURES: "2",

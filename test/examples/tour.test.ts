@@ -30,6 +30,7 @@ async function demoEnv() {
     RESTATE_ADMIN_PORT: String(await freePort()),
     RESTATE_NODE_PORT: String(await freePort()),
     EXAMPLES_PORT: String(await freePort()),
+    WEB_CHAT_PORT: String(await freePort()),
   };
 }
 
@@ -50,6 +51,13 @@ it("runs the five tour steps offline and exits cleanly", async () => {
   const { code, stdout } = await runDemo(await demoEnv());
   expect(code, stdout).toBe(0);
   expect(stdout).toContain("OFFLINE MODEL");
+  expect(stdout).toMatch(
+    /Journal encryption: on, AES-256-GCM with key "local-1" \(from .*journal-keys\)/,
+  );
+  expect(stdout).toMatch(/#\s*\d+ Run\s+calling \S+\s+🔒 \d+ bytes, key local-1/);
+  expect(stdout).toMatch(
+    /Web chat \(useChat over durable Restate streams\): http:\/\/localhost:\d+/,
+  );
   expect(stdout).toMatch(/1\. A durable agent[\s\S]*→ The weather in Detroit is currently/);
   expect(stdout).toMatch(/attempt 1 failed, Restate retries[\s\S]*attempt 2 failed/);
   expect(stdout).toContain("journal: 2 LLM calls, 1 weather step");

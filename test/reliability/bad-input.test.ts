@@ -4,10 +4,16 @@
  * cannot help), the invocation never retries forever (the server here retries without end, so an
  * endless retry would time out), and what was journaled before is kept: the first, good step is
  * never requested or run again.
+ *
+ * And no secret is stored or logged: the service runs with a recognisable API key, the provider's
+ * errors echo it (masked as OpenAI does, and raw as careless proxies do), its responses set a
+ * session cookie; after all cases, neither appears in `sys_journal`, `sys_invocation` (failures),
+ * `state`, `sys_inbox`, `sys_promise`, nor in the service's (debug level) or restate-server's logs.
  */
 import { randomUUID } from "node:crypto";
 import type { ModelRequest, Reply } from "@restate-ai/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storedRows } from "../security/stored-data.ts";
 import {
   effectsOf,
   type ReliabilitySuite,
@@ -17,7 +23,16 @@ import {
   target,
 } from "./reliability-env.ts";
 
-const goodStep: Reply = { toolCalls: [{ name: "record_step", args: { step: 0, nonce: null } }] };
+/** A recognisable fake key: the service's OPENAI_API_KEY for this suite. */
+const API_KEY = "sk-proj-RAItestKEY7c1f9e2b5a8d4f60";
+/** The key as OpenAI's 401 shows it. */
+const MASKED_KEY = `${API_KEY.slice(0, 8)}${"*".repeat(API_KEY.length - 12)}${API_KEY.slice(-4)}`;
+const SESSION_COOKIE = "session-RAItestCOOKIE-91b2";
+
+const goodStep: Reply = {
+  toolCalls: [{ name: "record_step", args: { step: 0, nonce: null } }],
+  headers: { "set-cookie": `__session=${SESSION_COOKIE}; HttpOnly` },
+};
 const recovered = (request: ModelRequest): Reply => ({
   text: `Recovered after: ${request.toolOutputs.at(-1)?.output}`,
 });
@@ -90,14 +105,26 @@ const cases: BadCase[] = [
   },
   {
     name: "500s every time",
-    bad: { status: 500, message: "The server had an error" },
+    bad: {
+      status: 500,
+      message: `The server had an error (the proxy saw Authorization: Bearer ${API_KEY})`,
+    },
     outcome: { fails: /500|server had an error/ },
     badRequests: 3,
   },
   {
     name: "a 401",
-    bad: { status: 401, message: "Incorrect API key provided" },
+    bad: {
+      status: 401,
+      message: `Incorrect API key provided: ${MASKED_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    },
     outcome: { fails: /401|Incorrect API key/ },
+    badRequests: 1,
+  },
+  {
+    name: "a 403 echoing the raw key",
+    bad: { status: 403, message: `Forbidden: api-key ${API_KEY} has no access to this model` },
+    outcome: { fails: /403|Forbidden/ },
     badRequests: 1,
   },
   {
@@ -137,7 +164,9 @@ describe.each(["vercel", "agents"] as Sdk[])("%s agent: bad input", (sdk) => {
   let started = 0;
   beforeAll(async () => {
     started = Date.now();
-    suite = await startReliabilitySuite();
+    suite = await startReliabilitySuite({
+      env: { OPENAI_API_KEY: API_KEY, RESTATE_LOGGING: "DEBUG" },
+    });
     suite.fake.reset(badScript);
   });
   afterAll(async () => {
@@ -188,8 +217,22 @@ describe.each(["vercel", "agents"] as Sdk[])("%s agent: bad input", (sdk) => {
       expect(row?.completion_failure).toMatch(/OPENAI_API_KEY|API key/);
       expect(suite.fake.requests.filter((r) => r.userText.includes(key))).toHaveLength(0);
     } finally {
-      await suite.service.restart({ OPENAI_API_KEY: "sk-fake-for-tests" });
+      await suite.service.restart({ OPENAI_API_KEY: API_KEY });
     }
     passes++;
+  });
+
+  it("stored and logged no secret: neither the API key, masked or not, nor the session cookie", async () => {
+    const failures = await suite.restate.invocations("completion_result = 'failure'");
+    expect(failures.length).toBeGreaterThanOrEqual(5);
+    const stored = await storedRows(suite.restate);
+    expect(stored).toContain("[redacted]");
+    expect(stored).toContain("Incorrect API key provided");
+    const logs = `${suite.serviceLog.join("")}\n${suite.serverLog.join("")}`;
+    expect(logs).toContain("[redacted]");
+    for (const secret of [API_KEY, "RAItestKEY", MASKED_KEY, "RAItestCOOKIE"]) {
+      expect(stored.includes(secret), `${secret} stored`).toBe(false);
+      expect(logs.includes(secret), `${secret} logged`).toBe(false);
+    }
   });
 });

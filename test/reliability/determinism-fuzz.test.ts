@@ -2,9 +2,9 @@
  * Scenario 6, determinism fuzz: agents of both SDKs whose model asks for three tools at once
  * (parallel tool calls), with random latencies in the model and in the tools (non-journaled awaits
  * before and after their `ctx.run`), each forced through one replay of the whole run. No journal
- * mismatch, and the tools' steps are journaled in the model's order every time. The control — the
- * same agent with tools not wrapped in `durableTools` — must produce mismatches, or the fuzz could
- * not see one.
+ * mismatch, and the tools' steps are journaled in the model's order every time — with tools wrapped
+ * in `durableTools`, and in plain usage (only `durableCalls`). The control — the same agent with
+ * nothing ordering its tools — must produce mismatches, or the fuzz could not see one.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,7 +14,6 @@ import {
   full,
   type ReliabilitySuite,
   reportFigures,
-  type Sdk,
   startReliabilitySuite,
   target,
 } from "./reliability-env.ts";
@@ -49,10 +48,14 @@ describe("determinism fuzz: parallel tool calls, random latencies, forced replay
   });
   afterAll(() => suite.stop());
 
-  it.each(["vercel", "agents"] as Sdk[])(
-    `${RUNS_PER_SDK} %s runs, 0 mismatches`,
+  it.each([
+    { sdk: "vercel", mode: "generate", name: "vercel" },
+    { sdk: "vercel", mode: "generatePlain", name: "vercel (plain durableCalls)" },
+    { sdk: "agents", mode: "generate", name: "agents" },
+  ] as const)(
+    `${RUNS_PER_SDK} $name runs, 0 mismatches`,
     { timeout: 300_000 },
-    async (sdk) => {
+    async ({ sdk, mode, name }) => {
       const started = Date.now();
       const ids: string[] = [];
       const keys = new Set<string>();
@@ -67,7 +70,11 @@ describe("determinism fuzz: parallel tool calls, random latencies, forced replay
             const key = randomUUID();
             keys.add(key);
             const prompt = `Agent ${key}: fuzz.`;
-            const id = await suite.restate.send(target(sdk), { key, prompt, forceReplay: true });
+            const id = await suite.restate.send(target(sdk, mode), {
+              key,
+              prompt,
+              forceReplay: true,
+            });
             ids.push(id);
             const output = await suite.restate.attach<{ text: string }>(id, 60_000);
             expect(output.text.replaceAll('"', "")).toBe(expected);
@@ -89,7 +96,7 @@ describe("determinism fuzz: parallel tool calls, random latencies, forced replay
         keys.has(/Agent (\S+):/.exec(r.userText)?.[1] ?? ""),
       ).length;
       await reportFigures({
-        scenario: `determinism fuzz, ${sdk}`,
+        scenario: `determinism fuzz, ${name}`,
         runs: RUNS_PER_SDK,
         passes: ids.length,
         llmRequestsPerStep: requests / (3 * RUNS_PER_SDK),

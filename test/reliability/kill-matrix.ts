@@ -3,19 +3,22 @@
  * with SIGKILL once per run, at one point: during each model call (mid-stream for streams), inside
  * each tool's `ctx.run` before its effect, and between steps after each tool. Every run must end
  * with the fault-free run's output, one LLM request per step (plus one when the kill hit a model
- * call not yet journaled) and each tool effect exactly once.
+ * call not yet journaled) and each tool effect exactly once. With `encrypted`, the same runs with
+ * journal encryption on (the codec decrypts every replayed entry), and the journal holds only
+ * ciphertext.
  */
 import { randomUUID } from "node:crypto";
 import type { ModelRequest, Reply } from "@restate-ai/test-harness";
+import { generateJournalKey } from "@restate-ai/vercel-middleware";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type AgentKind,
   effectsOf,
   type Mode,
   parseStepsPrompt,
   type ReliabilitySuite,
   reportFigures,
   requestsOf,
-  type Sdk,
   startReliabilitySuite,
   stepsPrompt,
   stepsScript,
@@ -43,9 +46,10 @@ const describePoint = (point: KillPoint) =>
       ? `inside tool ${point.step + 1}'s ctx.run`
       : `between steps ${point.step + 1} and ${point.step + 2}`;
 
-export function describeKillMatrix(sdk: Sdk): void {
+export function describeKillMatrix(sdk: AgentKind, options: { encrypted?: boolean } = {}): void {
+  const encrypted = options.encrypted ?? false;
   describe.each(["generate", "stream"] as Mode[])(
-    `${sdk} agent, %s: kill -9 at every step`,
+    `${sdk} agent, %s${encrypted ? ", encrypted journal" : ""}: kill -9 at every step`,
     (mode) => {
       let suite: ReliabilitySuite;
       let expected: unknown;
@@ -54,11 +58,13 @@ export function describeKillMatrix(sdk: Sdk): void {
 
       beforeAll(async () => {
         started = Date.now();
-        suite = await startReliabilitySuite();
+        suite = await startReliabilitySuite(
+          encrypted ? { journalKeys: generateJournalKey("kill-matrix") } : {},
+        );
       });
       afterAll(async () => {
         await reportFigures({
-          scenario: `kill at every step, ${sdk} ${mode}`,
+          scenario: `kill at every step, ${sdk} ${mode}${encrypted ? ", encrypted" : ""}`,
           runs: tally.runs,
           passes: tally.passes,
           llmRequestsPerStep: tally.requests / tally.steps,
@@ -116,6 +122,18 @@ export function describeKillMatrix(sdk: Sdk): void {
           tally.inFlight += extra;
         },
       );
+
+      if (encrypted) {
+        it("journaled every value encrypted", async () => {
+          const runs = await suite.restate.query<{ id: string }>(
+            `SELECT id FROM sys_invocation WHERE target = '${target(sdk, mode)}'`,
+          );
+          const entries = (await Promise.all(runs.map((r) => suite.restate.journal(r.id)))).flat();
+          const results = entries.flatMap((entry) => entry.resultBytes ?? []);
+          expect(results.length).toBeGreaterThan(runs.length * STEPS);
+          expect(results.every((bytes) => bytes[0] === 0xff && bytes[1] === 0x52)).toBe(true);
+        });
+      }
     },
   );
 }

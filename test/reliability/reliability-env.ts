@@ -13,10 +13,13 @@ import {
   type Script,
   startAgentSuite,
 } from "@restate-ai/test-harness";
+import { journalCodec, parseJournalKeys } from "@restate-ai/vercel-middleware";
 
 export const full = process.env.RELIABILITY_SCALE === "full";
 
 export type Sdk = "vercel" | "agents";
+/** Which agent a run targets; `vercel-agent` is the Vercel agent written as a `DurableAgent`. */
+export type AgentKind = Sdk | "vercel-agent";
 export type Mode = "generate" | "stream";
 export const variants: { sdk: Sdk; mode: Mode }[] = [
   { sdk: "vercel", mode: "generate" },
@@ -25,38 +28,83 @@ export const variants: { sdk: Sdk; mode: Mode }[] = [
   { sdk: "agents", mode: "stream" },
 ];
 
-export const target = (sdk: Sdk, mode: Mode | "generateUnordered" = "generate") =>
-  `${sdk === "vercel" ? "vercelAgent" : "agentsAgent"}/${mode}`;
+export const target = (
+  sdk: AgentKind,
+  mode: Mode | "generatePlain" | "generateUnordered" = "generate",
+) =>
+  `${{ vercel: "vercelAgent", "vercel-agent": "vercelDurableAgent", agents: "agentsAgent" }[sdk]}/${mode}`;
 
-const agents = fileURLToPath(new URL("./services/reliability-agents.ts", import.meta.url));
+/** The reliability agents' service module (both SDKs, generate and stream, and `DurableAgent`). */
+export const reliabilityAgents = fileURLToPath(
+  new URL("./services/all-agents.ts", import.meta.url),
+);
 
 export interface ReliabilitySuite extends AgentSuite {
   /** Lines of the service's output that report a journal mismatch, since the start. */
   mismatchReports: string[];
+  /** Everything the service process and restate-server printed, since the start. */
+  serviceLog: string[];
+  serverLog: string[];
+}
+
+export interface ReliabilitySuiteOptions {
+  /**
+   * Encrypt journals and state: the service gets this key set (`RESTATE_AI_JOURNAL_KEYS`) and the
+   * suite's client encrypts inputs and decrypts results with it.
+   */
+  journalKeys?: string;
+  /** Extra environment of the service. */
+  env?: Record<string, string>;
 }
 
 /**
- * A restate-server that retries failed attempts quickly (100 ms, at most 1 s apart, never giving
- * up: an endless retry must show as a run that never ends), the fake OpenAI API, the probe and the
- * agents' service.
+ * Retries of failed attempts that are quick (100 ms, at most 1 s apart) and never give up: an
+ * endless retry must show as a run that never ends.
  */
-export async function startReliabilitySuite(): Promise<ReliabilitySuite> {
+export const quickRetries = {
+  RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: "100ms",
+  RESTATE_DEFAULT_RETRY_POLICY__MAX_INTERVAL: "1s",
+};
+
+/** Collects the service's output lines that report a journal mismatch into `reports`. */
+export const mismatchCollector = (reports: string[]) => (text: string) => {
+  for (const line of text.split("\n")) {
+    if (/RT0016|journal mismatch/i.test(line)) reports.push(line);
+  }
+};
+
+/**
+ * A restate-server with {@link quickRetries} that suspends after 2 s idle, the fake OpenAI API,
+ * the probe and the agents' service.
+ */
+export async function startReliabilitySuite(
+  options: ReliabilitySuiteOptions = {},
+): Promise<ReliabilitySuite> {
   const mismatchReports: string[] = [];
-  const suite = await startAgentSuite(agents, {
+  const serviceLog: string[] = [];
+  const serverLog: string[] = [];
+  const collectMismatches = mismatchCollector(mismatchReports);
+  const suite = await startAgentSuite(reliabilityAgents, {
     restate: {
       inactivityTimeout: "2s",
-      env: {
-        RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: "100ms",
-        RESTATE_DEFAULT_RETRY_POLICY__MAX_INTERVAL: "1s",
-      },
+      env: quickRetries,
+      onOutput: (text) => serverLog.push(text),
+    },
+    env: {
+      ...(options.journalKeys === undefined
+        ? {}
+        : { RESTATE_AI_JOURNAL_KEYS: options.journalKeys }),
+      ...options.env,
     },
     onServiceOutput: (text) => {
-      for (const line of text.split("\n")) {
-        if (/RT0016|journal mismatch/i.test(line)) mismatchReports.push(line);
-      }
+      serviceLog.push(text);
+      collectMismatches(text);
     },
   });
-  return Object.assign(suite, { mismatchReports });
+  if (options.journalKeys !== undefined) {
+    suite.restate.useCodec(await journalCodec({ keys: parseJournalKeys(options.journalKeys) }));
+  }
+  return Object.assign(suite, { mismatchReports, serviceLog, serverLog });
 }
 
 export const stepsPrompt = (key: string, steps: number) => `Agent ${key}: run ${steps} steps.`;
@@ -92,12 +140,12 @@ export function stepsScript(
 }
 
 /** LLM requests the fake answered for run `key`. */
-export function requestsOf(suite: AgentSuite, key: string) {
+export function requestsOf(suite: Pick<AgentSuite, "fake">, key: string) {
   return suite.fake.requests.filter((r) => parseStepsPrompt(r)?.key === key);
 }
 
 /** How often each step's tool effect ran for run `key`, by step. */
-export function effectsOf(suite: AgentSuite, key: string, name = "tool-effect") {
+export function effectsOf(suite: Pick<AgentSuite, "probe">, key: string, name = "tool-effect") {
   const counts = new Map<number, number>();
   for (const effect of suite.probe.list(name)) {
     const data = effect.data as { key: string; step: number };
@@ -117,6 +165,21 @@ export interface Figures {
   mismatches: number;
   seconds: number;
   notes?: string;
+  /** Scenarios on a cluster (test/cluster), shown in a table of their own. */
+  cluster?: {
+    /** Nodes killed (SIGKILL) during the scenario. */
+    kills: number;
+    /** The SDKs and modes of the agents, e.g. "vercel stream". */
+    agents: string;
+    /** Model calls in flight at a kill that were requested again. */
+    inFlightRepeats: number;
+    /** From a kill to an affected agent's next progress (model request or tool effect), ms. */
+    stallMs?: { median: number; max: number };
+    /** From a client's lost connection to its result through another node, ms. */
+    reattachMs?: { median: number; max: number };
+    /** How long after its invocation completed a re-attached client had the result, ms. */
+    afterCompletionMs?: { median: number; max: number };
+  };
 }
 
 /** Hands a scenario's figures to `npm run test:reliability` (a no-op under plain `npm test`). */

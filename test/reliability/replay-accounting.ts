@@ -5,8 +5,8 @@
  * journaled answer must be the last one requested for its step: a later request for that step
  * means a journaled model call was made again.
  */
-import type { ModelRequest } from "@restate-ai/test-harness";
-import { parseStepsPrompt, type ReliabilitySuite } from "./reliability-env.ts";
+import type { AgentSuite, ModelRequest } from "@restate-ai/test-harness";
+import { parseStepsPrompt } from "./reliability-env.ts";
 
 export interface ReplayAccounting {
   requests: number;
@@ -38,7 +38,7 @@ export class AnswerLedger {
   };
 
   account(
-    suite: ReliabilitySuite,
+    suite: Pick<AgentSuite, "probe">,
     runs: { key: string; text: string }[],
     steps: number,
   ): ReplayAccounting {

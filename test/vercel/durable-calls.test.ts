@@ -9,7 +9,7 @@ import {
   type ModelRequest,
   startAgentSuite,
 } from "@restate-ai/test-harness";
-import { superJson } from "@restate-ai/vercel-middleware";
+import { modelCallSerde } from "@restate-ai/vercel-middleware";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const weatherAgent = fileURLToPath(new URL("./services/weather-agent.ts", import.meta.url));
@@ -116,6 +116,48 @@ describe("provider failures and the journal", () => {
     expect(suite.fake.count()).toBe(1);
   });
 
+  it("generateText aborted by its caller ends at once: one request, the catch runs once", async () => {
+    suite.fake.reset(() => ({ text: "late", latencyMs: 3000 }));
+    const id = await suite.restate.send("agent/aborted", {
+      prompt: "Weather in Oslo?",
+      stream: false,
+      abortAfterMs: 300,
+    });
+    expect(await suite.restate.attach(id)).toMatch(/^TerminalError: .*aborted by the caller/);
+    expect(suite.fake.count()).toBe(1);
+    expect(suite.probe.count("caught")).toBe(1);
+    expect((await suite.restate.invocation(id))?.retry_count ?? 0).toBe(0);
+  });
+
+  it("streamText aborted mid-stream by its caller: the step fails for good, never retried", async () => {
+    suite.fake.reset(() => ({ text: "a long answer ".repeat(40), eventDelayMs: 50 }));
+    const id = await suite.restate.send("agent/aborted", {
+      prompt: "Weather in Oslo?",
+      stream: true,
+      abortAfterMs: 300,
+    });
+    // streamText reports an abort as the signal's reason, as it always does
+    expect(await suite.restate.attach(id)).toMatch(/^TimeoutError: /);
+    const [step] = (await suite.restate.journal(id)).filter((e) => e.name.startsWith("stream "));
+    expect(step?.failure?.message).toMatch(/aborted by the caller/);
+    expect(suite.fake.count()).toBe(1);
+    expect(suite.probe.count("caught")).toBe(1);
+    expect((await suite.restate.invocation(id))?.retry_count ?? 0).toBe(0);
+  });
+
+  it("an uncaught stream abort ends the invocation with the journaled TerminalError", async () => {
+    suite.fake.reset(() => ({ text: "a long answer ".repeat(40), eventDelayMs: 50 }));
+    const id = await suite.restate.send("agent/aborted", {
+      prompt: "Weather in Oslo?",
+      stream: true,
+      abortAfterMs: 300,
+      rethrow: true,
+    });
+    await expect(suite.restate.attach(id)).rejects.toThrow(/aborted by the caller/);
+    expect(suite.fake.count(), "the replay answers the step from the journal").toBe(1);
+    expect((await suite.restate.invocation(id))?.completion_result).toBe("failure");
+  });
+
   it("a stream dropped mid-response is retried, and only the complete step is journaled", async () => {
     let dropped = 0;
     suite.fake.reset((request) => {
@@ -141,10 +183,15 @@ describe("provider failures and the journal", () => {
     expect(result.steps.map((step) => step.timestampIsDate)).toEqual([true, true]);
     expect(result.steps[0]?.timestamp).toMatch(/\.000Z$/); // the fake's created_at, not `new Date()`
 
-    const calls = (await suite.restate.journal(id)).filter((e) => e.name.startsWith("generate "));
-    expect(calls.map((e) => e.name)).toEqual(Array(2).fill("generate openai.responses/gpt-4o"));
+    const calls = (await suite.restate.journal(id)).filter((e) => e.name.startsWith("calling "));
+    expect(calls.map((e) => e.name)).toEqual(Array(2).fill("calling openai.responses"));
     for (const call of calls) {
-      const journaled = superJson.deserialize(Buffer.from(call.result ?? "", "utf8"));
+      const journaled = modelCallSerde.deserialize(
+        Buffer.from(call.result ?? "", "utf8"),
+      ) as unknown as {
+        request?: { body?: unknown };
+        response: { timestamp: unknown; body?: unknown };
+      };
       expect(journaled.response.timestamp).toBeInstanceOf(Date);
       expect(journaled.request?.body).toBeUndefined();
       expect(journaled.response.body).toBeUndefined();

@@ -1,6 +1,7 @@
 /**
  * The AI SDK tool loop under Restate, against a real restate-server and the real `@ai-sdk/openai`
- * client: cancellation, suspension, terminal tool errors, parallel tool calls and approvals.
+ * client: cancellation, suspension, terminal tool errors and approvals (parallel tool calls:
+ * `parallel-tool-calls.test.ts`).
  * The last suite runs the same agents on `@restatedev/vercel-ai-middleware` 0.4.0 and shows each
  * scenario catching its misbehaviour.
  */
@@ -128,58 +129,6 @@ describe("@restate-ai/vercel-middleware", () => {
       expect(suite.fake.count()).toBe(1);
     },
   );
-
-  it("parallel tool calls: 20/20 agents complete through a replay, journaled in model order, no mismatch", async () => {
-    const ids = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        suite.restate.send("parallelAgent/run", {
-          prompt: `Look up A, B and C (${i})`,
-          ordered: true,
-        }),
-      ),
-    );
-    let mismatched: string[] = [];
-    const mismatches = suite.restate.watchMismatches("target = 'parallelAgent/run'");
-    try {
-      const results = await Promise.all(ids.map((id) => suite.restate.attach<string>(id)));
-      expect(results).toEqual(
-        Array(20).fill("record A (enriched); record B (enriched); record C (enriched)"),
-      );
-    } finally {
-      mismatched = mismatches.stop();
-    }
-    expect(mismatched).toEqual([]);
-    for (const id of ids) {
-      const invocation = await suite.restate.invocation(id);
-      // "enrich C" always fails in the first attempt: success means the agent went through a replay.
-      expect(invocation?.completion_result).toBe("success");
-      const runs = (await suite.restate.journal(id))
-        .filter(
-          (entry) => entry.entry_type === "Command: Run" && !entry.name.startsWith("generate"),
-        )
-        .map((entry) => entry.name);
-      expect(runs).toEqual([
-        "lookup A",
-        "enrich A",
-        "lookup B",
-        "enrich B",
-        "lookup C",
-        "enrich C",
-      ]);
-    }
-    expect(suite.fake.count()).toBe(40);
-  });
-
-  it("parallel tool calls without durableTools log a warning naming the fix", async () => {
-    const result = await suite.restate.call("parallelAgent/run", {
-      prompt: "Look up A, B and C",
-      jitter: false,
-    });
-    expect(result).toBe("record A (enriched); record B (enriched); record C (enriched)");
-    expect(suite.service.output()).toMatch(
-      /The model called 3 tools in one step \(lookup, lookup, lookup\).*not wrapped with durableTools/,
-    );
-  });
 
   describe("durableApproval", () => {
     it("approved: the tool runs and the LLM sees its result", async () => {

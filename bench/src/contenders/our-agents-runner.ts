@@ -15,18 +15,23 @@ const lookupTool = durableTool({
   execute: ({ step }) => restateContext().run("lookup", () => lookup(step)),
 });
 
-export const services = [
-  restate.service({
-    name: "BenchAgentsDurable",
-    handlers: {
-      run: async (ctx: restate.Context, { steps, latencyMs }: AgentInput) => {
-        traceAttemptStart(ctx.request().id);
-        const runner = new DurableRunner(ctx, { maxRetryAttempts: 3 });
-        const result = await runner.run(benchAgent(lookupTool, steps, latencyMs), prompt, {
-          maxTurns: steps + 1,
-        });
-        return Number(result.finalOutput);
+/** The service, named `BenchAgentsDurable<suffix>`. */
+export function ourAgentsRunnerServices(suffix = "") {
+  return [
+    restate.service({
+      name: `BenchAgentsDurable${suffix}`,
+      handlers: {
+        run: async (ctx: restate.Context, { steps, latencyMs }: AgentInput) => {
+          traceAttemptStart(ctx.request().id);
+          const runner = new DurableRunner(ctx, { maxRetryAttempts: 3 });
+          const result = await runner.run(benchAgent(lookupTool, steps, latencyMs), prompt, {
+            maxTurns: steps + 1,
+          });
+          return Number(result.finalOutput);
+        },
       },
-    },
-  }),
-];
+    }),
+  ];
+}
+
+export const services = ourAgentsRunnerServices();

@@ -21,7 +21,12 @@ const agent = (stream: boolean) => async (ctx: restate.Context, input: AgentInpu
   return runAiSdkAgent({ model, tools, steps: input.steps, stream });
 };
 
-export const services = [
-  restate.service({ name: "BenchOursGenerate", handlers: { run: agent(false) } }),
-  restate.service({ name: "BenchOursStream", handlers: { run: agent(true) } }),
-];
+/** The two services, named `BenchOursGenerate<suffix>` and `BenchOursStream<suffix>`. */
+export function ourMiddlewareServices(suffix = "") {
+  return [
+    restate.service({ name: `BenchOursGenerate${suffix}`, handlers: { run: agent(false) } }),
+    restate.service({ name: `BenchOursStream${suffix}`, handlers: { run: agent(true) } }),
+  ];
+}
+
+export const services = ourMiddlewareServices();

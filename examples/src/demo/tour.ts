@@ -44,7 +44,7 @@ export async function runTour(
   print(`→ ${answer}`);
   const denverJournal = await restate.journal(denver);
   print(
-    `  journal: ${countRuns(denverJournal, /^generate/)} LLM calls, ${countRuns(denverJournal, /get weather/)} weather step — the LLM was called once per step, the failing tool retried on its own`,
+    `  journal: ${countRuns(denverJournal, /^(calling|stream) /)} LLM calls, ${countRuns(denverJournal, /get weather/)} weather step — the LLM was called once per step, the failing tool retried on its own`,
   );
 
   step(3, "Crash and resume");
@@ -64,7 +64,12 @@ export async function runTour(
   const after = await restate.journal(trip);
   print("The journal after the restart (✓ = was already journaled before the crash):");
   printJournal(print, after, before.length);
-  const llmSteps = countRuns(after, /^generate/);
+  if (stack.encrypted) {
+    print(
+      "  🔒 Restate stores every result, the input and the state encrypted (AES-256-GCM): its UI and SQL show ciphertext, the agents decrypt them with their key.",
+    );
+  }
+  const llmSteps = countRuns(after, /^(calling|stream) /);
   const callsAfter = modelCalls() - callsBefore - callsAtCrash;
   const repeated = callsAtCrash + callsAfter - llmSteps;
   print(
@@ -110,6 +115,16 @@ function countRuns(journal: JournalEntry[], name: RegExp): number {
     .length;
 }
 
+/** "🔒 N bytes, key K" for a result stored encrypted (the journal encryption envelope). */
+function encryptedSize(entry: JournalEntry): string | undefined {
+  const bytes = entry.resultBytes;
+  if (bytes === undefined || bytes[0] !== 0xff || bytes[1] !== 0x52 || bytes[2] !== 0x41) {
+    return undefined;
+  }
+  const keyId = Buffer.from(bytes.subarray(7, 7 + (bytes[6] ?? 0))).toString("utf8");
+  return `🔒 ${bytes.length} bytes, key ${keyId}`;
+}
+
 function printJournal(print: Print, journal: JournalEntry[], journaledBefore = 0): void {
   for (const entry of journal) {
     if (!entry.entry_type.startsWith("Command")) continue;
@@ -117,6 +132,7 @@ function printJournal(print: Print, journal: JournalEntry[], journaledBefore = 0
     const pending =
       entry.entry_type === "Command: Run" && entry.result === undefined && !entry.failure;
     const outcome =
+      encryptedSize(entry) ??
       entry.result ??
       (entry.failure ? `failed: ${entry.failure.message}` : pending ? "(in flight)" : "");
     const preview = outcome.length > 60 ? `${outcome.slice(0, 57)}...` : outcome;

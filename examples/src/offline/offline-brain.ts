@@ -7,7 +7,7 @@
  * gets what the first execution got.
  */
 import { amountIn, argumentsFor, citiesIn, claimIn, type JsonSchema } from "./extract.ts";
-import { answerWithoutTools } from "./offline-texts.ts";
+import { answerWithoutTools, chatReply } from "./offline-texts.ts";
 
 export interface OfflineTool {
   name: string;
@@ -63,7 +63,7 @@ export function decide(request: OfflineRequest): OfflineReply {
     results,
     called: (tool) => results.some((result) => result.toolName === tool),
   };
-  for (const rule of [handoff, route, moderate, approveClaim, callEachTool]) {
+  for (const rule of [webChat, handoff, route, moderate, approveClaim, callEachTool]) {
     const reply = rule(turn);
     if (reply !== undefined) return reply;
   }
@@ -75,6 +75,21 @@ const call = (t: OfflineTool, text: string, city?: string): OfflineToolCall => (
   name: t.name,
   args: argumentsFor(t.parameters, text, city),
 });
+
+/** The web chat: a refund or the weather when asked for, else a reply long enough to watch stream. */
+const webChat: Rule = (turn) => {
+  if (!/web chat assistant/i.test(turn.request.system)) return undefined;
+  if (turn.results.length > 0) return { text: `${summarize(turn)}\nAnything else?` };
+  const refund = tool(turn, /refund/i);
+  if (refund !== undefined && /refund/i.test(turn.userText)) {
+    return { toolCalls: [{ name: refund.name, args: { amount: amountIn(turn.userText) ?? 10 } }] };
+  }
+  const weather = tool(turn, /weather/i);
+  if (weather !== undefined && /weather/i.test(turn.userText)) {
+    return { toolCalls: [call(weather, turn.userText, citiesIn(turn.userText)[0])] };
+  }
+  return { text: chatReply(turn.userText) };
+};
 
 /** Agents SDK handoffs: transfer to the specialist whose name or description the request matches. */
 const handoff: Rule = (turn) => {

@@ -119,3 +119,17 @@ function markdownTable(text: string): string {
     });
   return ["| Metric | Value |", "|:--|--:|", ...rows].join("\n");
 }
+
+/** A chat reply of about eighty words, so its streaming can be watched (and interrupted). */
+export function chatReply(userText: string): string {
+  return [
+    `You asked: "${userText.trim()}".`,
+    "Here is how this chat stays correct when things go wrong.",
+    "Every token you see is appended to a log kept by Restate, next to the agent's journal.",
+    "Reload the page and the stream continues from where your browser stopped.",
+    "Kill the agent in the middle of a sentence and Restate retries the step:",
+    "the half-written step is withdrawn, and the retried one streams in its place.",
+    "Steps that were already journaled are never sent twice, and the stop button cancels the run itself.",
+    "(offline model)",
+  ].join(" ");
+}

@@ -5,7 +5,7 @@
  *   curl localhost:8080/OpenAIChat/session1/message --json '"Hi, my name is Ada"'
  *   curl localhost:8080/OpenAIChat/session1/getHistory
  */
-import { Agent, type AgentInputItem } from "@openai/agents";
+import { Agent } from "@openai/agents";
 import { DurableRunner, RestateSession } from "@restate-ai/openai-agents";
 import * as restate from "@restatedev/restate-sdk";
 import { agentsModelProvider } from "../llm.ts";
@@ -28,9 +28,8 @@ export const openaiChat = restate.object({
       });
       return (await runner.run(chatAgent, message)).finalOutput;
     },
-    getHistory: restate.handlers.object.shared(
-      async (ctx: restate.ObjectSharedContext) =>
-        (await ctx.get<AgentInputItem[]>("agent-session")) ?? [],
+    getHistory: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext) =>
+      RestateSession.read(ctx),
     ),
   },
 });

@@ -53,7 +53,6 @@ export const humanClaimApprovalWithTimeoutsAgent = restate.service({
         }),
         stopWhen: [stepCountIs(5)],
         maxRetries: 0,
-        providerOptions: { openai: { parallelToolCalls: false } },
       });
 
       return text;

@@ -1,36 +1,29 @@
 /**
  * Tour of agents — multi-agent systems: the claim approval agent calls specialised sub-agents
- * as durable service calls; each sub-agent is its own service with its own journal.
+ * as durable service calls; each sub-agent is a `DurableAgent` served as its own service, with
+ * its own journal.
  *
  *   curl localhost:8080/MultiAgentClaimApproval/run --json '{"date":"2024-10-01","category":"orthopedic","reason":"hospital bill for a broken leg","amount":3000,"placeOfService":"General Hospital"}'
  */
-import { durableCalls, durableTools } from "@restate-ai/vercel-middleware";
+import { DurableAgent, durableCalls, durableTools } from "@restate-ai/vercel-middleware";
 import * as restate from "@restatedev/restate-sdk";
 import { generateText, stepCountIs, tool, wrapLanguageModel } from "ai";
 import { llm } from "../llm.ts";
 import { type InsuranceClaim, InsuranceClaimSchema } from "../utils/claims.ts";
 
-/** A sub-agent: one durable LLM call with its own instructions. */
-function claimAnalyst(name: string, system: string) {
-  return restate.service({
-    name,
-    handlers: {
-      run: async (ctx: restate.Context, claim: InsuranceClaim) => {
-        const model = wrapLanguageModel({
-          model: llm("gpt-4o"),
-          middleware: durableCalls(ctx, { maxRetryAttempts: 3 }),
-        });
-        const { text } = await generateText({
-          model,
-          system,
-          prompt: `Claim: ${JSON.stringify(claim)}`,
-          maxRetries: 0,
-        });
-        return text;
-      },
-    },
-  });
+/** A sub-agent: a `DurableAgent` served as a service of its own (`generate({ prompt })`). */
+function claimAnalyst(name: string, instructions: string) {
+  return new DurableAgent({
+    model: llm("gpt-4o"),
+    instructions,
+    durable: { maxRetryAttempts: 3 },
+  }).service(name);
 }
+
+/** The prompt the sub-agents get for a claim. */
+export const claimPrompt = (claim: InsuranceClaim) => ({
+  prompt: `Claim: ${JSON.stringify(claim)}`,
+});
 
 export const eligibilityAgent = claimAnalyst(
   "EligibilityAgent",
@@ -64,17 +57,17 @@ export const multiAgentClaimApproval = restate.service({
             description: "Analyze claim eligibility.",
             inputSchema: InsuranceClaimSchema,
             execute: async (claim: InsuranceClaim) =>
-              ctx.serviceClient(eligibilityAgent).run(claim),
+              ctx.serviceClient(eligibilityAgent).generate(claimPrompt(claim)),
           }),
           analyzeFraud: tool({
             description: "Analyze probability of fraud.",
             inputSchema: InsuranceClaimSchema,
-            execute: async (claim: InsuranceClaim) => ctx.serviceClient(fraudCheckAgent).run(claim),
+            execute: async (claim: InsuranceClaim) =>
+              ctx.serviceClient(fraudCheckAgent).generate(claimPrompt(claim)),
           }),
         }),
         stopWhen: [stepCountIs(10)],
         maxRetries: 0,
-        providerOptions: { openai: { parallelToolCalls: false } },
       });
       return text;
     },

@@ -46,7 +46,6 @@ export const parallelToolClaimAgent = restate.service({
         }),
         stopWhen: [stepCountIs(10)],
         maxRetries: 0,
-        providerOptions: { openai: { parallelToolCalls: false } },
       });
       return text;
     },

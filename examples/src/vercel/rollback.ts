@@ -55,7 +55,6 @@ const book = async (
       stopWhen: [stepCountIs(10)],
       onStepFinish: rethrowTerminalToolError,
       maxRetries: 0,
-      providerOptions: { openai: { parallelToolCalls: false } },
     });
     return text;
   } catch (error) {

@@ -47,7 +47,6 @@ export const subWorkflowClaimApprovalAgent = restate.service({
         }),
         stopWhen: [stepCountIs(5)],
         maxRetries: 0,
-        providerOptions: { openai: { parallelToolCalls: false } },
       });
       return text;
     },

@@ -10,9 +10,14 @@
  * - a failed attempt (provider error, broken stream, crash) journals nothing. The caller's stream
  *   simply receives no further part in that attempt (Restate ends the attempt); the retry replays
  *   the journal and streams this step again from its first part. Once retries are exhausted, or
- *   the failure is terminal, the stream errors with the run's `TerminalError`.
+ *   the failure is terminal, the stream errors with the run's `TerminalError`;
+ * - the caller's abort signal, when it fires, fails the step at once (with what `mapError` makes
+ *   of the signal's reason), without waiting for the provider to notice.
+ * A run observer of the context (see `run-observer.ts`) is told whether the step runs live or is
+ * replayed; a live step is journaled only once the observer is ready for it.
  */
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
+import { runObserverOf } from "./run-observer.js";
 
 /** What one journal entry of a durable stream holds. */
 export interface JournaledStream<T, M> {
@@ -38,7 +43,7 @@ export interface DurableStreamOptions<T, M> {
    * Runs inside the journaled step on the complete list. It may add or change parts at index
    * `heldFrom` or later only: the ones before already reached the caller.
    */
-  complete?: (parts: T[], heldFrom: number) => T[];
+  complete?: (parts: T[], heldFrom: number) => T[] | Promise<T[]>;
   /** Maps an error of the provider call (e.g. to a `TerminalError`). */
   mapError?: (error: unknown) => unknown;
   /**
@@ -46,6 +51,10 @@ export interface DurableStreamOptions<T, M> {
    * throws, the caller's stream ends with that error instead.
    */
   inspect?: (parts: T[]) => void;
+  /** Called once the journal entry settled (journaled or failed), before held parts are released. */
+  onSettled?: () => void;
+  /** The caller's abort signal (see above). */
+  signal?: AbortSignal;
 }
 
 /** The caller's view of a durable stream. */
@@ -71,6 +80,7 @@ export function durableStream<T, M = undefined>(
   let releasedLive: number | undefined;
   const meta = Promise.withResolvers<M | undefined>();
   meta.promise.catch(() => {});
+  const observed = runObserverOf(ctx)?.modelStep();
 
   const parts = new ReadableStream<T>({
     start(controller) {
@@ -91,11 +101,12 @@ export function durableStream<T, M = undefined>(
       let released = 0;
       let holding = false;
       let callMeta: M | undefined;
+      const beforeJournal = observed?.live();
       try {
         const opened = await open();
         callMeta = opened.meta;
         meta.resolve(callMeta);
-        for await (const part of iterate(opened.parts)) {
+        for await (const part of iterate(opened.parts, options.signal)) {
           const failure = options.failOn?.(part);
           if (failure !== undefined) throw failure;
           if (options.keep?.(part) === false) {
@@ -117,8 +128,9 @@ export function durableStream<T, M = undefined>(
       } catch (error) {
         throw options.mapError ? options.mapError(error) : error;
       }
+      await beforeJournal?.();
       releasedLive = released;
-      const complete = options.complete ? options.complete(collected, released) : collected;
+      const complete = options.complete ? await options.complete(collected, released) : collected;
       return callMeta === undefined ? { parts: complete } : { parts: complete, meta: callMeta };
     },
     options.runOptions ?? {},
@@ -126,6 +138,8 @@ export function durableStream<T, M = undefined>(
 
   journaled.then(
     (entry) => {
+      options.onSettled?.();
+      if (releasedLive === undefined) observed?.replayed();
       meta.resolve(entry.meta);
       try {
         options.inspect?.(entry.parts);
@@ -137,6 +151,7 @@ export function durableStream<T, M = undefined>(
       if (!consumerGone) sink.close();
     },
     (error: unknown) => {
+      options.onSettled?.();
       meta.reject(error);
       if (!consumerGone) sink.error(error);
     },
@@ -144,20 +159,40 @@ export function durableStream<T, M = undefined>(
   return { parts, meta: meta.promise };
 }
 
-async function* iterate<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncIterable<T> {
-  if (Symbol.asyncIterator in source) {
-    yield* source as AsyncIterable<T>;
-    return;
-  }
-  const reader = (source as ReadableStream<T>).getReader();
+/** The parts of `source`, ending with the signal's reason as soon as `signal` aborts. */
+async function* iterate<T>(
+  source: AsyncIterable<T> | ReadableStream<T>,
+  signal: AbortSignal | undefined,
+): AsyncIterable<T> {
+  const iterator =
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : readerIterator((source as ReadableStream<T>).getReader());
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal?.aborted) reject(signal.reason);
+    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
+      const next = await (signal === undefined
+        ? iterator.next()
+        : Promise.race([iterator.next(), aborted]));
+      if (next.done) return;
+      yield next.value;
     }
   } finally {
     // Frees the provider connection when the step stops early; a no-op once the stream ended.
-    await reader.cancel().catch(() => {});
+    await iterator.return?.()?.catch?.(() => {});
   }
+}
+
+function readerIterator<T>(reader: ReadableStreamDefaultReader<T>): AsyncIterator<T> {
+  return {
+    next: () => reader.read() as Promise<IteratorResult<T>>,
+    return: async () => {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
+    },
+  };
 }

@@ -15,6 +15,7 @@ import {
   type WorkflowContext,
 } from "@restatedev/restate-sdk";
 import { isTerminalError } from "./restate-errors.js";
+import { runObserverOf } from "./run-observer.js";
 
 /** The tool call a human is asked about. */
 export interface ApprovalSubject {
@@ -84,15 +85,18 @@ export function awaitApproval(
     },
   );
   const answered = options.timeout === undefined ? answer : answer.orTimeout(options.timeout);
-  return decide(requested, answered, subject);
+  const shown = runObserverOf(ctx)?.approvalRequested(request);
+  return decide(requested, shown, answered, subject);
 }
 
 async function decide(
   requested: PromiseLike<void>,
+  shown: PromiseLike<void> | undefined,
   answered: PromiseLike<unknown>,
   subject: ApprovalSubject,
 ): Promise<ApprovalDecision> {
   await requested;
+  await shown;
   let value: unknown;
   try {
     value = await answered;

@@ -5,8 +5,11 @@
  * and retries the attempt, which sends the same entry again: an endless retry loop. The same
  * happens when a serde throws an ordinary error. Checked here instead, an oversized or unencodable
  * entry fails the call with a `TerminalError` that names the entry, its size and the limit.
+ * The size is the one stored: with journal encryption on, the serialized value plus the envelope
+ * the codec adds (compression can only make it smaller).
  */
 import { type Serde, TerminalError } from "@restatedev/restate-sdk";
+import { encryptionOverhead } from "./journal-encryption.js";
 
 /** Default limit: restate-server starts warning about messages above 10 MiB. */
 export const DEFAULT_MAX_JOURNAL_ENTRY_BYTES = 10 * 1024 * 1024;
@@ -36,9 +39,11 @@ export function limitedSerde<T>(serde: Serde<T>, maxBytes: number): Serde<T> {
           `A model result could not be journaled: ${(error as Error).message ?? String(error)}`,
         );
       }
-      if (bytes.length > maxBytes) {
+      const overhead = encryptionOverhead();
+      const stored = bytes.length + overhead;
+      if (stored > maxBytes) {
         throw new TerminalError(
-          `A model result of ${bytes.length} bytes is larger than maxJournalEntryBytes (${maxBytes} bytes), so it cannot be journaled. Raise maxJournalEntryBytes (and restate-server's worker.invoker.message-size-limit, 32 MiB by default) if such results are expected.`,
+          `A model result of ${stored} bytes${overhead > 0 ? " (encrypted)" : ""} is larger than maxJournalEntryBytes (${maxBytes} bytes), so it cannot be journaled. Raise maxJournalEntryBytes (and restate-server's worker.invoker.message-size-limit, 32 MiB by default) if such results are expected.`,
         );
       }
       return bytes;

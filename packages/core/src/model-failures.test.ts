@@ -12,6 +12,15 @@ const apiError = (statusCode: number, responseHeaders?: Record<string, string>) 
     ...(responseHeaders === undefined ? {} : { responseHeaders }),
   });
 
+/** Left to the retry policy: an ordinary error of the same name and message (its fields dropped). */
+function expectPassedOn(result: unknown, original: Error) {
+  expect(result).toBeInstanceOf(Error);
+  expect(result).not.toBeInstanceOf(TerminalError);
+  expect(result).not.toBeInstanceOf(RetryableError);
+  expect((result as Error).name).toBe(original.name);
+  expect((result as Error).message).toBe(original.message);
+}
+
 describe("classifyModelFailure: AI SDK errors", () => {
   it.each([400, 401, 403, 404, 422])(
     "makes HTTP %i terminal, naming the model and the cause",
@@ -29,7 +38,7 @@ describe("classifyModelFailure: AI SDK errors", () => {
     "leaves retryable HTTP %i to Restate's retry policy",
     (status) => {
       const original = apiError(status);
-      expect(classifyModelFailure(original, "m", true)).toBe(original);
+      expectPassedOn(classifyModelFailure(original, "m", true), original);
     },
   );
 
@@ -66,14 +75,16 @@ describe("classifyModelFailure: AI SDK errors", () => {
 
   it("keeps everything retryable when asked to", () => {
     const original = apiError(401);
-    expect(classifyModelFailure(original, "m", false)).toBe(original);
+    expectPassedOn(classifyModelFailure(original, "m", false), original);
   });
 
   it("passes terminal errors and unknown errors through", () => {
     const terminal = new TerminalError("stop");
     const network = new TypeError("fetch failed");
-    expect(classifyModelFailure(terminal, "m", true)).toBe(terminal);
-    expect(classifyModelFailure(network, "m", true)).toBe(network);
+    const classified = classifyModelFailure(terminal, "m", true);
+    expect(classified).toBeInstanceOf(TerminalError);
+    expect((classified as TerminalError).message).toBe("stop");
+    expectPassedOn(classifyModelFailure(network, "m", true), network);
   });
 });
 
@@ -112,7 +123,7 @@ describe("classifyModelFailure: openai client errors", () => {
 
   it("leaves a 500 to the retry policy", () => {
     const original = new OpenAIApiError(500, "server error");
-    expect(classifyModelFailure(original, "gpt-4o", true)).toBe(original);
+    expectPassedOn(classifyModelFailure(original, "gpt-4o", true), original);
   });
 
   it("makes a missing API key terminal", () => {
@@ -145,6 +156,27 @@ describe("callModel", () => {
       callModel("gpt-4o", true, () => Promise.reject(new OpenAIApiError(401, "bad key"))),
     ).rejects.toBeInstanceOf(TerminalError);
     const outage = new OpenAIApiError(500, "server error");
-    await expect(callModel("gpt-4o", true, () => Promise.reject(outage))).rejects.toBe(outage);
+    const failure = await callModel("gpt-4o", true, () => Promise.reject(outage)).catch((e) => e);
+    expectPassedOn(failure, outage);
+  });
+});
+
+describe("classifyModelFailure: the caller's abort", () => {
+  it("makes any failure of an aborted call terminal, naming the reason", () => {
+    const controller = new AbortController();
+    controller.abort(new DOMException("The operation was aborted", "AbortError"));
+    const fetchAbort = new DOMException("This operation was aborted", "AbortError");
+    const error = classifyModelFailure(fetchAbort, "openai.chat/gpt-4o", true, controller.signal);
+    expect(error).toBeInstanceOf(TerminalError);
+    expect((error as TerminalError).message).toBe(
+      "openai.chat/gpt-4o: aborted by the caller (AbortError: The operation was aborted)",
+    );
+    expect((error as TerminalError).metadata).toEqual({ aborted: "true" });
+  });
+
+  it("leaves the failures of calls whose signal did not fire to the other rules", () => {
+    const classified = classifyModelFailure(apiError(500), "m", true, new AbortController().signal);
+    expect(classified).not.toBeInstanceOf(TerminalError);
+    expect((classified as Error).message).toBe("provider said 500");
   });
 });

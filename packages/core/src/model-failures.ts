@@ -4,7 +4,10 @@
  * Restate retries a journaled step until its retry policy is exhausted. A request the provider
  * rejected for good (bad request, bad key, unknown model, missing API key) fails the same way every
  * time, so it becomes a `TerminalError` at once instead of burning retries; a rate limit that says
- * when to come back (`retry-after`) is retried no sooner than that.
+ * when to come back (`retry-after`) is retried no sooner than that. A call its caller aborted
+ * (the `abortSignal` of `generateText`, say) ends at once too: the AI SDK never retries an abort,
+ * and retrying it here would call the model again and run the caller's error handling once per
+ * attempt.
  *
  * Errors are recognised by shape, so neither SDK is a dependency: the AI SDK's `APICallError`
  * (`statusCode`, `isRetryable`, `responseHeaders`), the `openai` client's `APIError` (`status`,
@@ -12,6 +15,7 @@
  */
 import { RetryableError, TerminalError } from "@restatedev/restate-sdk";
 import { isTerminalError } from "./restate-errors.js";
+import { withoutSecrets } from "./secret-redaction.js";
 
 /** AI SDK errors raised before or instead of a request, which no retry can fix. */
 const NEVER_RETRYABLE_AI_SDK = new Set([
@@ -31,12 +35,28 @@ interface HttpFailure {
 }
 
 /**
- * Maps an error thrown inside a journaled model call to what the step should throw.
+ * Maps an error thrown inside a journaled model call to what the step should throw, without
+ * credentials (see `secret-redaction.ts`): Restate stores its message and the SDK logs it.
  *
  * @param label readable name of the model (e.g. `openai.responses/gpt-4o`), used in messages.
  * @param failFast turn errors that no retry can fix into a `TerminalError`.
+ * @param signal the caller's abort signal: aborted, it makes any failure a `TerminalError`.
  */
-export function classifyModelFailure(error: unknown, label: string, failFast: boolean): unknown {
+export function classifyModelFailure(
+  error: unknown,
+  label: string,
+  failFast: boolean,
+  signal?: AbortSignal,
+): unknown {
+  return withoutSecrets(classify(error, label, failFast, signal));
+}
+
+function classify(error: unknown, label: string, failFast: boolean, signal?: AbortSignal): unknown {
+  if (signal?.aborted === true && !isTerminalError(error)) {
+    return new TerminalError(`${label}: aborted by the caller (${describeReason(signal.reason)})`, {
+      metadata: { aborted: "true" },
+    });
+  }
   if (isTerminalError(error) || typeof error !== "object" || error === null) return error;
   const failure = httpFailure(error);
   const message = (error as { message?: unknown }).message;
@@ -68,12 +88,18 @@ export async function callModel<T>(
   label: string,
   failFast: boolean,
   call: () => T | PromiseLike<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw classifyModelFailure(error, label, failFast);
+    throw classifyModelFailure(error, label, failFast, signal);
   }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  return reason === undefined ? "no reason given" : String(reason);
 }
 
 function httpFailure(error: object): HttpFailure | undefined {

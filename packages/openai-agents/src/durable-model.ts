@@ -11,6 +11,10 @@
  *
  * A model is made durable in place: its two methods look up the durable run on every call and pass
  * through outside one, so the same `Model` instance serves durable and plain runs, concurrently.
+ * Inside a durable run its requests carry the SDK's "runner-managed retry" flag, so the Agents
+ * SDK's OpenAI models send them with `maxRetries: 0`, whichever client they use: Restate retries
+ * through the journal. Two model calls of one Restate context in flight at once (several runs
+ * started together in one handler) fail with a `TerminalError` (see `model-call-guard.ts`).
  */
 import {
   type Model,
@@ -24,13 +28,18 @@ import {
   callModel,
   classifyModelFailure,
   durableStream,
+  enterModelCall,
   isRestateControlError,
   type JournaledStream,
 } from "@restate-ai/core";
 import type { RunOptions } from "@restatedev/restate-sdk";
-import { currentScope, type DurableScope } from "./durable-scope.js";
+import { currentScope, type DurableScope, stepOf } from "./durable-scope.js";
+import type { JournaledResponse } from "./response-journal-format.js";
 
 const DURABLE = Symbol.for("@restate-ai/openai-agents/durable-model");
+/** The supported way to run agents in parallel, named when several run on one context. */
+const PARALLEL_RUNS =
+  "each agent an agentService(name, agent) called with ctx.serviceClient(...).run(...), see the README: agents in parallel";
 
 type Durable = Model & { [DURABLE]?: string };
 type Call<T> = (request: ModelRequest) => T;
@@ -87,30 +96,20 @@ export class DurableModelProvider implements ModelProvider {
 
   /** The provider's model, made durable; a set-up error no retry can fix is a `TerminalError`. */
   async getModel(modelName?: string): Promise<Model> {
-    const model = await callModel(modelName ?? "default model", this.nonRetryableIsTerminal, () =>
+    const model = await callModel(modelName || "default model", this.nonRetryableIsTerminal, () =>
       this.inner.getModel(modelName),
     );
-    return durableModel(model, modelName);
+    return durableModel(model, modelName || undefined);
   }
 }
 
+/** The model's name as its class keeps it (the Agents SDK's OpenAI models: `_model`). */
 function modelLabel(model: Model): string {
-  const named = model as unknown as { model?: unknown; modelId?: unknown };
-  if (typeof named.model === "string") return named.model;
-  if (typeof named.modelId === "string") return named.modelId;
-  return model.constructor.name;
-}
-
-/** Runs `call` as a step of the durable run, ending the run if Restate cancels it. */
-async function inRun<T>(scope: DurableScope, call: () => Promise<T>): Promise<T> {
-  const ended = scope.endedBy;
-  if (ended !== undefined) throw ended.error;
-  try {
-    return await call();
-  } catch (error) {
-    if (isRestateControlError(error)) scope.end(error);
-    throw error;
+  const named = model as unknown as { model?: unknown; _model?: unknown; modelId?: unknown };
+  for (const name of [named.model, named._model, named.modelId]) {
+    if (typeof name === "string" && name !== "") return name;
   }
+  return model.constructor.name;
 }
 
 function journalResponse(
@@ -120,22 +119,25 @@ function journalResponse(
   getResponse: Call<Promise<ModelResponse>>,
 ): Promise<ModelResponse> {
   const { settings } = scope;
-  return inRun(scope, async () => {
-    const journaled = await scope.ctx.run(
-      `model ${label}`,
-      async () => {
-        const response = await callModel(label, settings.nonRetryableIsTerminal, () =>
-          getResponse(request),
-        );
-        const { providerData, usage, ...rest } = response;
-        return {
-          ...rest,
-          usage: { ...usage },
-          ...(settings.journalProviderData && providerData !== undefined ? { providerData } : {}),
-        };
-      },
-      settings.runOptions as RunOptions<Omit<ModelResponse, "usage"> & { usage: object }>,
-    );
+  return stepOf(scope, async () => {
+    const leave = enterModelCall(scope.ctx, PARALLEL_RUNS);
+    const journaled = await scope.ctx
+      .run(
+        `model ${label}`,
+        async () => {
+          const response = await callModel(label, settings.nonRetryableIsTerminal, () =>
+            getResponse(runnerManagedRetry(request)),
+          );
+          const { providerData, usage, ...rest } = response;
+          return {
+            ...rest,
+            usage: { ...usage },
+            ...(settings.journalProviderData && providerData !== undefined ? { providerData } : {}),
+          };
+        },
+        settings.modelRunOptions as RunOptions<JournaledResponse>,
+      )
+      .finally(leave);
     return { ...journaled, usage: new Usage(journaled.usage) };
   });
 }
@@ -148,17 +150,24 @@ function journalStream(
 ): AsyncIterable<StreamEvent> {
   const { settings } = scope;
   if (scope.endedBy !== undefined) return failing(scope.endedBy.error);
+  let leave: () => void;
+  try {
+    leave = enterModelCall(scope.ctx, PARALLEL_RUNS);
+  } catch (error) {
+    return failing(error);
+  }
   const { parts } = durableStream<StreamEvent, undefined>(
     scope.ctx,
-    async () => ({ parts: getStreamedResponse(request) }),
+    async () => ({ parts: getStreamedResponse(runnerManagedRetry(request)) }),
     {
       name: `stream ${label}`,
-      runOptions: settings.runOptions as RunOptions<JournaledStream<StreamEvent, undefined>>,
+      runOptions: settings.modelRunOptions as RunOptions<JournaledStream<StreamEvent, undefined>>,
       holdFrom: (event) => event.type === "response_done",
       keep: (event) => settings.journalRawEvents || event.type !== "model",
       merge: mergeTextDeltas,
       complete: settings.journalProviderData ? undefined : withoutProviderData,
       mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
+      onSettled: () => leave(),
     },
   );
   return endRunOnControlError(scope, parts);
@@ -174,6 +183,12 @@ async function* endRunOnControlError(
     if (isRestateControlError(error)) scope.end(error);
     throw error;
   }
+}
+
+/** The request with the SDK's flag that turns its OpenAI client's own retries off. */
+function runnerManagedRetry(request: ModelRequest): ModelRequest {
+  const internal = (request as { _internal?: Record<string, unknown> })._internal;
+  return { ...request, _internal: { ...internal, runnerManagedRetry: true } } as ModelRequest;
 }
 
 async function* failing(error: unknown): AsyncIterable<StreamEvent> {

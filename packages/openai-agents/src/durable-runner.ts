@@ -9,15 +9,17 @@
  *   Restate operations journal in the same order on every replay.
  * - A cancellation or an attempt-ending signal anywhere in the run ends it; `run()` rejects with the
  *   `CancelledError` / `TerminalError` itself, not the SDK's wrappers.
+ * - Guardrails run one at a time before the model call, and runs started inside the run by other
+ *   runners (a guardrail's `run()`, an `asTool` sub-run) are durable too.
  * - Determinism: tracing is off (a replay would export new spans), the OpenAI client does not retry
  *   behind the journal's back, and the run's signal ends with the Restate attempt.
+ * - The model provider is the one configured, or the SDK's default (so `setDefaultOpenAIClient`,
+ *   `setDefaultOpenAIKey` and `setOpenAIAPI` apply).
  */
 import {
   type Agent,
   type AgentInputItem,
-  type ModelProvider,
   type NonStreamRunOptions,
-  OpenAIProvider,
   Runner,
   type RunResult,
   type RunState,
@@ -26,11 +28,11 @@ import {
 } from "@openai/agents";
 import type { ApprovalOptions } from "@restate-ai/core";
 import type { Context } from "@restatedev/restate-sdk";
-import OpenAI from "openai";
 import { makeAgentGraphDurable } from "./agent-graph.js";
 import { resolveApprovals } from "./approvals.js";
-import { DurableModelProvider } from "./durable-model.js";
 import { DurableScope } from "./durable-scope.js";
+import { sequentialCopies } from "./guardrails.js";
+import { makeProviderDurable, registerDurableRunner } from "./nested-runs.js";
 import { unwrapRunError } from "./run-errors.js";
 import { type DurableRunnerConfig, type ModelCallSettings, splitConfig } from "./run-settings.js";
 
@@ -57,14 +59,28 @@ export class DurableRunner {
     this.ctx = ctx;
     this.settings = settings;
     this.config = rest;
+    const { inputGuardrails, outputGuardrails } = runConfig;
     this.runner = new Runner({
       ...runConfig,
-      modelProvider: new DurableModelProvider(
-        runConfig.modelProvider ?? lazyOpenAIProvider(),
-        settings.nonRetryableIsTerminal,
-      ),
+      ...(inputGuardrails === undefined
+        ? {}
+        : { inputGuardrails: sequentialCopies(inputGuardrails) }),
+      ...(outputGuardrails === undefined
+        ? {}
+        : { outputGuardrails: sequentialCopies(outputGuardrails) }),
     });
+    makeProviderDurable(this.runner, settings.nonRetryableIsTerminal);
+    registerDurableRunner(this.runner);
   }
+
+  /** Listens to the runner's lifecycle events, like `Runner.on`. They fire again on replay. */
+  on: Runner["on"] = (type, listener) => this.runner.on(type, listener);
+  /** Stops listening, like `Runner.off`. */
+  off: Runner["off"] = (type, listener) => this.runner.off(type, listener);
+  /** Listens once, like `Runner.once`. */
+  once: Runner["once"] = (type, listener) => this.runner.once(type, listener);
+  /** Emits a lifecycle event, like `Runner.emit`. */
+  emit: Runner["emit"] = (type, ...args) => this.runner.emit(type, ...args);
 
   /** Runs the agent to completion, like `Runner.run`, resolving approvals if configured. */
   run<TAgent extends AnyAgent, TContext = undefined>(
@@ -133,21 +149,6 @@ export function durableRun<TAgent extends AnyAgent, TContext = undefined>(
 ): Promise<RunResult<TContext, TAgent>> {
   const { config, ...runOptions } = options;
   return new DurableRunner(ctx, config).run(agent, input, runOptions);
-}
-
-/**
- * The OpenAI provider, with a client that does not retry: a failed call is retried by Restate,
- * through the journal. Built on first use, so a missing API key fails the model call (with a
- * `TerminalError`) rather than the handler's set-up.
- */
-function lazyOpenAIProvider(): ModelProvider {
-  let provider: OpenAIProvider | undefined;
-  return {
-    getModel(modelName?: string) {
-      provider ??= new OpenAIProvider({ openAIClient: new OpenAI({ maxRetries: 0 }) });
-      return provider.getModel(modelName);
-    },
-  };
 }
 
 /** Makes a streamed run report the Restate error that ended it, as `run()` does. */

@@ -6,6 +6,7 @@
  * nested agent, an approval) aborts the whole run, and no model is called after it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { isRestateControlError } from "@restate-ai/core";
 import { type Context, TerminalError } from "@restatedev/restate-sdk";
 import type { ModelCallSettings } from "./run-settings.js";
 
@@ -50,6 +51,18 @@ export class DurableScope {
 
   run<T>(fn: () => T): T {
     return scopes.run(this, fn);
+  }
+}
+
+/** Runs `call` as a step of the durable run, ending the run if Restate cancels or suspends it. */
+export async function stepOf<T>(scope: DurableScope, call: () => Promise<T>): Promise<T> {
+  const ended = scope.endedBy;
+  if (ended !== undefined) throw ended.error;
+  try {
+    return await call();
+  } catch (error) {
+    if (isRestateControlError(error)) scope.end(error);
+    throw error;
   }
 }
 

@@ -9,13 +9,11 @@ describe("splitConfig", () => {
       tracingDisabled: true,
       toolExecution: { maxFunctionToolConcurrency: 1 },
     });
+    const retry = { maxRetryAttempts: 10, initialRetryInterval: 1000, maxRetryInterval: 30_000 };
+    const serde = expect.objectContaining({ contentType: "application/json" });
     expect(settings).toEqual({
-      runOptions: {
-        maxRetryAttempts: 10,
-        initialRetryInterval: 1000,
-        maxRetryInterval: 30_000,
-        serde: expect.objectContaining({ contentType: "application/json" }),
-      },
+      runOptions: { ...retry, serde },
+      modelRunOptions: { ...retry, serde },
       journalProviderData: false,
       journalRawEvents: false,
       nonRetryableIsTerminal: true,
@@ -25,10 +23,32 @@ describe("splitConfig", () => {
   it("takes the caller's retry policy and tracing opt-in", () => {
     const { settings, runConfig } = splitConfig({ maxRetryAttempts: 3, enableTracing: true });
     expect(settings.runOptions).toMatchObject({ maxRetryAttempts: 3 });
+    expect(settings.modelRunOptions).toMatchObject({ maxRetryAttempts: 3 });
     expect(runConfig.tracingDisabled).toBe(false);
   });
 
-  it("journals with SuperJSON, within maxJournalEntryBytes", () => {
+  it("journals model calls in format 2, within maxJournalEntryBytes", () => {
+    const { serde } = splitConfig({ maxJournalEntryBytes: 300 }).settings.modelRunOptions;
+    const response = {
+      output: [{ type: "message", role: "assistant", status: "completed", content: [] }],
+      responseId: "resp_1",
+      usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+    };
+    const bytes = serde?.serialize(response) ?? new Uint8Array();
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({
+      jv: 2,
+      usage: [5, 2, 7, 1],
+    });
+    expect(serde?.deserialize(bytes)).toEqual({
+      ...response,
+      usage: { ...response.usage, inputTokensDetails: [], outputTokensDetails: [] },
+    });
+    expect(() => serde?.serialize({ ...response, responseId: "x".repeat(300) })).toThrow(
+      /maxJournalEntryBytes/,
+    );
+  });
+
+  it("journals MCP calls with SuperJSON, within maxJournalEntryBytes", () => {
     const { serde } = splitConfig({ maxJournalEntryBytes: 200 }).settings.runOptions;
     expect(serde?.deserialize(serde.serialize({ at: new Date(3) }))).toEqual({ at: new Date(3) });
     expect(() => serde?.serialize({ text: "x".repeat(300) })).toThrow(/maxJournalEntryBytes/);

@@ -8,10 +8,15 @@ import {
   boundedRetryPolicy,
   journalEntryLimit,
   limitedSerde,
+  packedSerde,
   type RetryOptions,
   superJson,
 } from "@restate-ai/core";
-import type { RunOptions } from "@restatedev/restate-sdk";
+import type { RunOptions, Serde } from "@restatedev/restate-sdk";
+import { responseEntryCodec } from "./response-journal-format.js";
+
+/** Model call entries in journal format 2; format 1 (SuperJSON) entries are read too. */
+const responseEntrySerde = packedSerde(responseEntryCodec);
 
 /** Options of {@link DurableRunner} and {@link durableRun}. */
 export interface DurableRunnerConfig extends Partial<RunConfig>, RetryOptions {
@@ -34,6 +39,11 @@ export interface DurableRunnerConfig extends Partial<RunConfig>, RetryOptions {
    */
   maxJournalEntryBytes?: number;
   /**
+   * Serde of the model call entries. Default: this package's compact journal format (plain JSON;
+   * values JSON cannot hold in {@link superJson}); entries written with either are read.
+   */
+  serde?: Serde<unknown>;
+  /**
    * Let the Agents SDK export traces during durable runs. Default `false`: a replay would export
    * the same spans again, with new random ids.
    */
@@ -49,7 +59,10 @@ export interface DurableRunnerConfig extends Partial<RunConfig>, RetryOptions {
 
 /** How journaled model calls behave, derived from a {@link DurableRunnerConfig}. */
 export interface ModelCallSettings {
+  /** Of MCP calls. */
   runOptions: RunOptions<unknown>;
+  /** Of model calls: journal format 2 (`response-journal-format.ts`). */
+  modelRunOptions: RunOptions<unknown>;
   journalProviderData: boolean;
   journalRawEvents: boolean;
   nonRetryableIsTerminal: boolean;
@@ -72,6 +85,7 @@ export function splitConfig(config: DurableRunnerConfig): {
     journalRawEvents,
     nonRetryableIsTerminal,
     maxJournalEntryBytes,
+    serde,
     enableTracing,
     session,
     approvals,
@@ -84,12 +98,11 @@ export function splitConfig(config: DurableRunnerConfig): {
     maxRetryInterval,
     retryIntervalFactor,
   });
+  const limit = journalEntryLimit(maxJournalEntryBytes);
   return {
     settings: {
-      runOptions: {
-        ...retry,
-        serde: limitedSerde(superJson, journalEntryLimit(maxJournalEntryBytes)),
-      },
+      runOptions: { ...retry, serde: limitedSerde(superJson, limit) },
+      modelRunOptions: { ...retry, serde: limitedSerde(serde ?? responseEntrySerde, limit) },
       journalProviderData: journalProviderData ?? false,
       journalRawEvents: journalRawEvents ?? false,
       nonRetryableIsTerminal: nonRetryableIsTerminal ?? true,

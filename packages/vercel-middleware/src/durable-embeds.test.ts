@@ -58,8 +58,8 @@ describe("durableEmbeds", () => {
       [5, 101],
     ]);
     expect(model.doEmbedCalls).toHaveLength(3);
-    const entries = (await env.restate.journal(id)).filter((e) => e.name.startsWith("embed "));
-    expect(entries.map((e) => e.name)).toEqual(Array(3).fill("embed mock-provider/mock-model-id"));
+    const entries = (await env.restate.journal(id)).filter((e) => e.name.startsWith("embedding "));
+    expect(entries.map((e) => e.name)).toEqual(Array(3).fill("embedding mock-provider"));
     expect(entries.every((e) => !e.result?.includes("very large"))).toBe(true);
   });
 });

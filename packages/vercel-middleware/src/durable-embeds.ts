@@ -3,7 +3,7 @@
  * handler never pays for the same embeddings twice.
  */
 import type { EmbeddingModelV4Middleware, EmbeddingModelV4Result } from "@ai-sdk/provider";
-import { callModel } from "@restate-ai/core";
+import { callModel, withJournaledHeaders } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type DurableCallsOptions, modelLabel, resolveCallSettings } from "./call-settings.js";
 import { withoutBody } from "./journal-generate.js";
@@ -30,11 +30,12 @@ export function durableEmbeds(
     wrapEmbed: ({ doEmbed, model }) => {
       const label = modelLabel(model);
       return ctx.run(
-        `embed ${label}`,
+        settings.names.embed(model),
         async () => {
           const result = await callModel(label, settings.nonRetryableIsTerminal, doEmbed);
-          if (settings.journalBodies || result.response === undefined) return result;
-          return { ...result, response: withoutBody(result.response) };
+          if (result.response === undefined) return result;
+          const response = settings.journalBodies ? result.response : withoutBody(result.response);
+          return { ...result, response: withJournaledHeaders(response ?? {}) };
         },
         settings.runOptions as RunOptions<EmbeddingModelV4Result>,
       );

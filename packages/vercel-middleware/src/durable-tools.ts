@@ -88,11 +88,25 @@ export function durableTools<TOOLS extends ToolSet>(ctx: Context, tools: TOOLS):
 /**
  * The turnstile of a tool call: the one of the model response that asked for it (recorded by
  * `durableCalls`), so a sub-agent's tool calls, from its own responses, never wait on the tool
- * running it; or, for a model not wrapped with `durableCalls`, one for this tool set.
+ * running it; or, for a model not wrapped with `durableCalls`, one for this tool set. When the
+ * AI SDK's execution of the call already holds that turn (`sdk-hooks.ts`), it runs at once.
  */
 function orderOf(state: LoopState, ownTurnstile: Turnstile) {
-  return (options: ToolExecutionOptions<never>) =>
-    state.pendingToolCalls.get(options.toolCallId)?.turnstile ?? ownTurnstile;
+  return (options: ToolExecutionOptions<never>): Pick<Turnstile, "run" | "iterate"> => {
+    const pending = state.pendingToolCalls.get(options.toolCallId);
+    if (pending?.orderedBySdk) return inTurnAlready;
+    return pending?.turnstile ?? ownTurnstile;
+  };
+}
+
+/** For executions that already hold their turn (ordered through the AI SDK's hooks). */
+const inTurnAlready: Pick<Turnstile, "run" | "iterate"> = {
+  run: async (task) => task(),
+  iterate: (start) => iterateNow(start),
+};
+
+async function* iterateNow<T>(start: () => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  yield* start();
 }
 
 type Order = ReturnType<typeof orderOf>;

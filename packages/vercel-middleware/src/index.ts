@@ -5,8 +5,31 @@ export type {
 export {
   type ApprovalAnswer,
   type ApprovalRequest,
+  type ChatEndpoint,
+  type ChatEndpointOptions,
+  type ChatStreamsOptions,
+  type ChatStreamTarget,
+  type ChatTurn,
+  chatEndpoint,
+  chatStreams,
+  generateJournalKey,
+  JOURNAL_KEYS_ENV,
+  JOURNAL_KEYS_FILE_ENV,
+  JOURNALED_RESPONSE_HEADERS,
+  JournalDecryptionError,
+  type JournalEncryptionEndpointOptions,
+  type JournalEncryptionOptions,
+  type JournalKey,
+  JournalKeyConfigError,
+  journalCodec,
+  journalEncryption,
+  journalKeysFromEnv,
+  parseJournalKeys,
+  redactSecrets,
+  retryUndecryptableInput,
   SuperJsonSerde,
   superJson,
+  withoutSecrets,
 } from "@restate-ai/core";
 export type {
   Client,
@@ -24,6 +47,7 @@ export type {
   InvocationId,
   InvocationPromise,
   InvocationReference,
+  JournalValueCodec,
   Opts,
   Rand,
   Request,
@@ -40,7 +64,18 @@ export type {
   Target,
 } from "@restatedev/restate-sdk";
 export { RestateError, TerminalError } from "@restatedev/restate-sdk";
-export type { DurableCallsOptions } from "./call-settings.js";
+export { type DurableCallsOptions, modelCallSerde } from "./call-settings.js";
+export {
+  type HasUIMessageStream,
+  type PublishChatStreamOptions,
+  publishChatStream,
+} from "./chat-stream.js";
+export {
+  DurableAgent,
+  type DurableAgentInput,
+  type DurableAgentSettings,
+  type DurableAgentTools,
+} from "./durable-agent.js";
 export { durableCalls } from "./durable-calls.js";
 export { durableEmbeds } from "./durable-embeds.js";
 export { durableTools } from "./durable-tools.js";
@@ -50,6 +85,7 @@ export {
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
+  type McpRunOptions,
   type McpToolSet,
   type PaginatedRequest,
   type ReadResourceResult,

@@ -10,6 +10,7 @@ import { generateText, stepCountIs, tool, wrapLanguageModel } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import type { DurableCallsOptions } from "./call-settings.js";
 import { durableCalls } from "./durable-calls.js";
 
 /** Fails the first attempt of every invocation after its first model call, forcing a replay. */
@@ -19,7 +20,7 @@ let seen: { attempt: number; result: LanguageModelV4GenerateResult }[];
 
 const attempts = new Map<string, number>();
 
-function weatherAgent(ctx: restate.Context, journalBodies = false) {
+function weatherAgent(ctx: restate.Context, options: DurableCallsOptions = {}) {
   const attempt = (attempts.get(ctx.request().id) ?? 0) + 1;
   attempts.set(ctx.request().id, attempt);
   return async (prompt: string) => {
@@ -34,7 +35,7 @@ function weatherAgent(ctx: restate.Context, journalBodies = false) {
             return result;
           },
         },
-        durableCalls(ctx, { maxRetryAttempts: 3, journalBodies }),
+        durableCalls(ctx, { maxRetryAttempts: 3, ...options }),
       ],
     });
     const { text } = await generateText({
@@ -65,7 +66,12 @@ const agent = restate.service({
       handlerAttempts++;
       return weatherAgent(ctx)(prompt);
     },
-    runWithBodies: async (ctx: restate.Context, prompt: string) => weatherAgent(ctx, true)(prompt),
+    runWithBodies: async (ctx: restate.Context, prompt: string) =>
+      weatherAgent(ctx, { journalBodies: true })(prompt),
+    runWithHeaders: async (ctx: restate.Context, prompt: string) =>
+      weatherAgent(ctx, { journalResponseHeaders: true })(prompt),
+    runDescriptive: async (ctx: restate.Context, prompt: string) =>
+      weatherAgent(ctx, { entryNames: "descriptive" })(prompt),
     sdkRetries: async (ctx: restate.Context, prompt: string) => {
       const { text } = await generateText({
         model: wrapLanguageModel({
@@ -88,7 +94,10 @@ afterAll(() => env.stop());
 
 const raw = {
   request: { body: { messages: ["a very large request body"] } },
-  response: { headers: { "x-request-id": "abc" }, body: { raw: "a very large response body" } },
+  response: {
+    headers: { "x-request-id": "abc", "set-cookie": "session=cookie-secret" },
+    body: { raw: "a very large response body" },
+  },
 };
 
 beforeEach(() => {
@@ -111,9 +120,20 @@ describe("durableCalls: generate", () => {
     expect(model.doGenerateCalls).toHaveLength(2);
   });
 
-  it("journals each call under a readable name", async () => {
+  it("journals each call under the reference package's name", async () => {
     const id = await env.restate.send("generateAgent/run", "Weather in Detroit?");
     await env.restate.attach(id);
+    const runs = (await env.restate.journal(id)).filter((e) => e.entry_type === "Command: Run");
+    expect(runs.map((e) => e.name)).toEqual([
+      "calling mock-provider",
+      "get weather",
+      "calling mock-provider",
+    ]);
+  });
+
+  it("journals under the 0.1 release's names with entryNames: descriptive", async () => {
+    const id = await env.restate.send("generateAgent/runDescriptive", "Weather in Detroit?");
+    expect(await env.restate.attach(id)).toBe("It is sunny in Detroit.");
     const runs = (await env.restate.journal(id)).filter((e) => e.entry_type === "Command: Run");
     expect(runs.map((e) => e.name)).toEqual([
       "generate mock-provider/mock-model-id",
@@ -170,23 +190,44 @@ describe("durableCalls: generate", () => {
     const id = await env.restate.send("generateAgent/run", "Weather?");
     await env.restate.attach(id);
     const [firstCall] = (await env.restate.journal(id)).filter((e) =>
-      e.name.startsWith("generate"),
+      e.name.startsWith("calling "),
     );
     expect(firstCall?.result).toContain("getWeather");
-    expect(firstCall?.result).toContain("x-request-id");
+    expect(firstCall?.result).not.toContain("x-request-id");
     expect(firstCall?.result).not.toContain("very large");
     expect(seen[0]?.result.request?.body).toBeUndefined();
     expect(seen[0]?.result.response?.body).toBeUndefined();
+    // what is not journaled is not seen live either, so no code can depend on it
+    expect(seen[0]?.result.response?.headers).toBeUndefined();
   });
 
   it("keeps the bodies when asked to", async () => {
     const id = await env.restate.send("generateAgent/runWithBodies", "Weather?");
     await env.restate.attach(id);
     const [firstCall] = (await env.restate.journal(id)).filter((e) =>
-      e.name.startsWith("generate"),
+      e.name.startsWith("calling "),
     );
     expect(firstCall?.result).toContain("a very large request body");
     expect(firstCall?.result).toContain("a very large response body");
+  });
+
+  it("journals only allow-listed response headers (request ids, rate limits) when asked to", async () => {
+    const id = await env.restate.send("generateAgent/runWithHeaders", "Weather?");
+    await env.restate.attach(id);
+    const calls = (await env.restate.journal(id)).filter((e) => e.name.startsWith("calling "));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((call) => call.result?.includes("x-request-id"))).toBe(true);
+    expect(calls.some((call) => call.result?.includes("cookie-secret"))).toBe(false);
+    const replayed = seen.find((s) => s.attempt === 2)?.result;
+    expect(replayed?.response?.headers).toEqual({ "x-request-id": "abc" });
+    expect(replayed?.response?.timestamp).toBeInstanceOf(Date);
+  });
+
+  it("journals no response headers with the raw bodies unless asked to", async () => {
+    const id = await env.restate.send("generateAgent/runWithBodies", "Weather?");
+    await env.restate.attach(id);
+    const calls = (await env.restate.journal(id)).filter((e) => e.name.startsWith("calling "));
+    expect(calls.some((call) => call.result?.includes("x-request-id"))).toBe(false);
   });
 
   it("never lets the AI SDK's own retries multiply the journaled attempts", async () => {

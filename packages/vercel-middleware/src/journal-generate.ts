@@ -3,17 +3,20 @@
  *
  * The result is recorded with `ctx.run` under `generate <provider>/<model>`; a replay returns the
  * journaled result without calling the model. Values the AI SDK would otherwise invent anew on
- * every execution (`response.id`, `response.timestamp`) are fixed inside the step, and the raw HTTP
- * bodies are left out unless asked for: they are often many times the size of the result.
+ * every execution (`response.id`, `response.timestamp`) are fixed inside the step, files returned by
+ * URL are downloaded inside it (see `file-urls.ts`), and the raw HTTP bodies are left out unless
+ * asked for: they are often many times the size of the result.
  * The loop guard runs around the call (see `loop-guard.ts`).
  */
 import { randomUUID } from "node:crypto";
 import type { LanguageModelV4GenerateResult, LanguageModelV4Middleware } from "@ai-sdk/provider";
-import { callModel } from "@restate-ai/core";
+import { callModel, enterModelCall, withJournaledHeaders } from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
-import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import { isFileUrl, withFileData } from "./file-urls.js";
+import { afterModelCall, beforeModelCall, PARALLEL_AGENTS } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
+import { linkModelCall } from "./sdk-hooks.js";
 
 type WrapGenerate = NonNullable<LanguageModelV4Middleware["wrapGenerate"]>;
 
@@ -24,26 +27,44 @@ export function journalGenerate(
 ): WrapGenerate {
   return async ({ doGenerate, model, params }) => {
     beforeModelCall(loop, params.prompt);
+    const ordered = linkModelCall(params.tools, loop) !== undefined;
     const label = modelLabel(model);
-    const result = await ctx.run(
-      `generate ${label}`,
-      async () => {
-        const result = await callModel(label, settings.nonRetryableIsTerminal, doGenerate);
-        return forJournal(result, settings.journalBodies);
-      },
-      settings.runOptions as RunOptions<LanguageModelV4GenerateResult>,
-    );
-    afterModelCall(loop, result.content, (message) => ctx.console.warn(message));
+    const leave = enterModelCall(ctx, PARALLEL_AGENTS);
+    let result: LanguageModelV4GenerateResult;
+    try {
+      result = await ctx.run(
+        settings.names.generate(model),
+        async () => {
+          const result = await callModel(
+            label,
+            settings.nonRetryableIsTerminal,
+            doGenerate,
+            params.abortSignal,
+          );
+          const content = result.content.some(isFileUrl)
+            ? await withFileData(result.content, settings.maxJournalEntryBytes, params.abortSignal)
+            : result.content;
+          return forJournal({ ...result, content }, settings);
+        },
+        settings.modelRunOptions as RunOptions<LanguageModelV4GenerateResult>,
+      );
+    } finally {
+      leave();
+    }
+    afterModelCall(loop, result.content, ordered, settings.parallelToolCalls);
     return result;
   };
 }
 
 function forJournal(
   result: LanguageModelV4GenerateResult,
-  journalBodies: boolean,
+  settings: CallSettings,
 ): LanguageModelV4GenerateResult {
-  const response = journalBodies ? result.response : withoutBody(result.response);
-  const request = journalBodies ? result.request : withoutBody(result.request);
+  const response = journaledResponse(
+    (settings.journalBodies ? result.response : withoutBody(result.response)) ?? {},
+    settings.journalResponseHeaders,
+  );
+  const request = settings.journalBodies ? result.request : withoutBody(result.request);
   return {
     ...result,
     ...(request === undefined ? {} : { request }),
@@ -53,6 +74,16 @@ function forJournal(
       timestamp: response?.timestamp ?? new Date(),
     },
   };
+}
+
+/** The response record as journaled: its allow-listed headers, or none (`journalResponseHeaders`). */
+export function journaledResponse<T extends { headers?: Record<string, string | undefined> }>(
+  response: T,
+  keepHeaders: boolean,
+): T {
+  if (keepHeaders) return withJournaledHeaders(response);
+  const { headers: _headers, ...rest } = response;
+  return rest as T;
 }
 
 /** Drops the raw HTTP body of a request or response record. */

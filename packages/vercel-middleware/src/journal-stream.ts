@@ -11,7 +11,8 @@
  *   so a replay delivers the same text in fewer, larger deltas;
  * - tool calls, approval requests, provider tool results and the `finish` part (and anything after
  *   the first of them) are released once the step is journaled. `streamText` starts tools at
- *   `finish`, so no tool runs for a step that could still be lost;
+ *   `finish`, so no tool runs for a step that could still be lost. Files returned by URL are held
+ *   too, downloaded inside the step (see `file-urls.ts`) and released with their bytes;
  * - a provider `error` part or a broken stream fails the attempt instead of being journaled: the
  *   consumer gets no further part in that attempt, and Restate's retry streams the step again from
  *   its first part. Exhausted retries or a non-retryable provider error end the stream with a
@@ -24,12 +25,19 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
-import { classifyModelFailure, durableStream, type JournaledStream } from "@restate-ai/core";
+import {
+  classifyModelFailure,
+  durableStream,
+  enterModelCall,
+  type JournaledStream,
+} from "@restate-ai/core";
 import type { Context, RunOptions } from "@restatedev/restate-sdk";
 import { type CallSettings, modelLabel } from "./call-settings.js";
-import { withoutBody } from "./journal-generate.js";
-import { afterModelCall, beforeModelCall } from "./loop-guard.js";
+import { isFileUrl, withFileData } from "./file-urls.js";
+import { journaledResponse, withoutBody } from "./journal-generate.js";
+import { afterModelCall, beforeModelCall, PARALLEL_AGENTS } from "./loop-guard.js";
 import type { LoopState } from "./loop-state.js";
+import { linkModelCall, trackStream } from "./sdk-hooks.js";
 
 type WrapStream = NonNullable<LanguageModelV4Middleware["wrapStream"]>;
 type Part = LanguageModelV4StreamPart;
@@ -45,11 +53,15 @@ const ACTIONABLE = new Set<Part["type"]>([
 
 export function journalStream(ctx: Context, settings: CallSettings, loop: LoopState): WrapStream {
   return async ({ doStream, model, params }) => {
+    let leave: () => void;
     try {
       beforeModelCall(loop, params.prompt);
+      leave = enterModelCall(ctx, PARALLEL_AGENTS);
     } catch (error) {
       return { stream: failedStream(error) };
     }
+    const ordered = linkModelCall(params.tools, loop) !== undefined;
+    let settled: (() => void) | undefined;
     const label = modelLabel(model);
     const { parts, meta } = durableStream<Part, CallMeta>(
       ctx,
@@ -59,23 +71,38 @@ export function journalStream(ctx: Context, settings: CallSettings, loop: LoopSt
           ...(request === undefined
             ? {}
             : { request: settings.journalBodies ? request : withoutBody(request) }),
-          ...(response === undefined ? {} : { response }),
+          ...(response === undefined
+            ? {}
+            : { response: journaledResponse(response, settings.journalResponseHeaders) }),
         };
         return { parts: stream, meta: callMeta };
       },
       {
-        name: `stream ${label}`,
-        runOptions: settings.runOptions as RunOptions<JournaledStream<Part, CallMeta>>,
-        holdFrom: (part) => ACTIONABLE.has(part.type),
+        name: settings.names.stream(model),
+        runOptions: settings.modelRunOptions as RunOptions<JournaledStream<Part, CallMeta>>,
+        holdFrom: (part) => ACTIONABLE.has(part.type) || isFileUrl(part),
         failOn: (part) => (part.type === "error" ? asError(part.error, label) : undefined),
         merge: mergeDeltas,
-        complete: fixResponseMetadata,
-        mapError: (error) => classifyModelFailure(error, label, settings.nonRetryableIsTerminal),
-        inspect: (parts) => afterModelCall(loop, parts, (message) => ctx.console.warn(message)),
+        complete: async (parts, heldFrom) =>
+          fixResponseMetadata(
+            parts.some(isFileUrl)
+              ? await withFileData(parts, settings.maxJournalEntryBytes, params.abortSignal)
+              : parts,
+            heldFrom,
+          ),
+        mapError: (error) =>
+          classifyModelFailure(error, label, settings.nonRetryableIsTerminal, params.abortSignal),
+        onSettled: () => {
+          leave();
+          settled?.();
+        },
+        ...(params.abortSignal === undefined ? {} : { signal: params.abortSignal }),
+        inspect: (parts) => afterModelCall(loop, parts, ordered, settings.parallelToolCalls),
       },
     );
     // A call that failed for good still returns a stream: `streamText` rethrows a stream error
     // from `text`/`steps`, but reports a rejected `doStream` as "no output generated".
+    settled = trackStream(parts);
     const callMeta = await meta.catch(() => undefined);
     return { stream: parts, ...callMeta };
   };

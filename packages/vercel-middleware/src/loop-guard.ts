@@ -1,6 +1,6 @@
 /**
  * Checks `durableCalls` runs around every model call, so that an agent loop that must end never
- * calls the model again, and a loop that could mismatch its journal on replay fails loudly.
+ * calls the model again, and a loop that would mismatch its journal on replay fails at once.
  *
  * Before a call:
  * - a pending abort (a tool that was cancelled, a requested rethrow...) is thrown instead;
@@ -8,17 +8,18 @@
  *   to the model;
  * - for tools not wrapped with `durableTools`, the AI SDK turned a cancelled tool into the error
  *   text "CancelledError: Cancelled" (Restate's `CancelledError`): the loop ends with a
- *   `CancelledError`. Only tool calls of this attempt are considered, never older history.
+ *   `CancelledError`. Only tool calls of this attempt are considered, never older history, and
+ *   only the results after the last assistant message are read (the earlier ones were before);
  * After a call:
- * - a response with several client tool calls of tools that `durableTools` does not serialise gets
- *   a warning (once per attempt, not repeated on replay): if those tools have an `execute`, the AI
- *   SDK runs them concurrently, so their Restate operations could be journaled in another order on
- *   replay. It cannot be an error: a model middleware cannot tell tools the SDK executes from tools
- *   declared without `execute` and run by hand (e.g. a manual agent loop with `RestatePromise.all`).
+ * - the response's client tool calls are recorded, with one turnstile per response, so their
+ *   executions run in the model's order (`durableTools`, `sdk-hooks.ts`);
+ * - several such calls that nothing can order (tools not wrapped with `durableTools`, and the
+ *   AI SDK's hooks replaced by per-call telemetry integrations) fail with a `TerminalError` that
+ *   says how to fix it — unless `parallelToolCalls: "allow"` says the caller runs them itself.
  */
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import { Turnstile } from "@restate-ai/core";
-import { CancelledError } from "@restatedev/restate-sdk";
+import { CancelledError, TerminalError } from "@restatedev/restate-sdk";
 import { abortLoop, type LoopState } from "./loop-state.js";
 import { takeRequestedRethrow } from "./terminal-tool-errors.js";
 
@@ -36,7 +37,12 @@ const CANCELLED_TEXTS = new Set([`${cancelled.name}: ${cancelled.message}`, canc
 
 export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt): void {
   if (state.abort === undefined) {
-    for (const message of prompt) {
+    // Only the results after the last assistant message are new: the earlier ones were seen by
+    // the previous call of this attempt, or belong to older history. So a step costs the same at
+    // step 1000 as at step 1.
+    for (let i = prompt.length - 1; i >= 0; i--) {
+      const message = prompt[i] as LanguageModelV4Prompt[number];
+      if (message.role === "assistant") break;
       if (message.role !== "tool") continue;
       for (const part of message.content) {
         if (part.type !== "tool-result") continue;
@@ -59,10 +65,23 @@ export function beforeModelCall(state: LoopState, prompt: LanguageModelV4Prompt)
   if (state.abort !== undefined) throw state.abort.error;
 }
 
+/** The supported way to run agents in parallel, named when several run on one context. */
+export const PARALLEL_AGENTS =
+  "each agent a DurableAgent.service(name) called with ctx.serviceClient(...).generate(...), see the README: agents in parallel";
+
+/** How `durableCalls` treats parallel tool calls it cannot order (see `DurableCallsOptions`). */
+export type ParallelToolCalls = "auto" | "allow";
+
+/**
+ * Records the response's client tool calls.
+ *
+ * @param ordered whether the AI SDK's executions of these calls are ordered by its hooks.
+ */
 export function afterModelCall(
   state: LoopState,
   content: readonly ModelToolCall[],
-  warn: (message: string) => void,
+  ordered: boolean,
+  parallelToolCalls: ParallelToolCalls = "auto",
 ): void {
   const calls = content.filter(
     (part) => part.type === "tool-call" && part.providerExecuted !== true,
@@ -73,18 +92,19 @@ export function afterModelCall(
       state.pendingToolCalls.set(call.toolCallId, { toolName: call.toolName, turnstile });
     }
   }
-  const unordered = calls.filter((call) => !state.wrappedTools.has(call.toolName ?? ""));
-  if (calls.length > 1 && unordered.length > 0 && !state.warnedUnordered) {
-    state.warnedUnordered = true;
-    const names = calls.map((call) => call.toolName).join(", ");
-    warn(
-      `The model called ${calls.length} tools in one step (${names}), and ${unordered
-        .map((call) => call.toolName)
-        .join(
-          ", ",
-        )} ${unordered.length === 1 ? "is" : "are"} not wrapped with durableTools(ctx, tools). ` +
-        "If the AI SDK executes them, it runs them concurrently, and their Restate operations could be journaled in a different order on replay (journal mismatch). " +
-        "Pass `tools: durableTools(ctx, tools)`, or disable parallel tool calls (e.g. providerOptions: { openai: { parallelToolCalls: false } }).",
-    );
-  }
+  if (ordered || parallelToolCalls === "allow" || calls.length < 2) return;
+  const unordered = distinct(
+    calls.map((call) => call.toolName ?? "").filter((name) => !state.wrappedTools.has(name)),
+  );
+  if (unordered.length === 0) return;
+  throw new TerminalError(
+    `The model called ${calls.length} tools in one step (${distinct(calls.map((call) => call.toolName ?? "")).join(", ")}), and nothing can run ${unordered.join(", ")} in a fixed order: ` +
+      `${unordered.length === 1 ? "it is" : "they are"} not wrapped with durableTools(ctx, tools), and this call's own telemetry integrations (or telemetry.isEnabled: false) replaced the AI SDK hooks that durableCalls orders tool executions with. ` +
+      "Run concurrently, their Restate operations could be journaled in another order on replay, and the invocation would retry a journal mismatch forever. " +
+      'Fix: pass tools: durableTools(ctx, tools); or register telemetry integrations globally (registerTelemetry) instead of per call; if you run the tool calls yourself (a manual loop with RestatePromise.all) or with toolCallConcurrency: 1, pass durableCalls(ctx, { parallelToolCalls: "allow" }).',
+  );
+}
+
+function distinct(names: string[]): string[] {
+  return [...new Set(names)];
 }

@@ -10,8 +10,10 @@ import type { Context } from "@restatedev/restate-sdk";
 
 export interface PendingToolCall {
   toolName: string;
-  /** Shared by the calls of one model response: their wrapped executions run in its order. */
+  /** Shared by the calls of one model response: their executions run in its order. */
   turnstile: Turnstile;
+  /** Set when the AI SDK's execution of this call already holds its turn (`sdk-hooks.ts`). */
+  orderedBySdk?: boolean;
 }
 
 export interface LoopState {
@@ -21,8 +23,6 @@ export interface LoopState {
   readonly wrappedTools: Set<string>;
   /** Client tool calls the model asked for whose results the model has not seen yet, by id. */
   readonly pendingToolCalls: Map<string, PendingToolCall>;
-  /** Whether this attempt already warned about concurrent unwrapped tools. */
-  warnedUnordered?: boolean;
 }
 
 const states = new WeakMap<Context, LoopState>();

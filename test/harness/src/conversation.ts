@@ -43,6 +43,8 @@ export interface ModelTurn {
   eventDelayMs?: number;
   /** Wait this long before answering at all. */
   latencyMs?: number;
+  /** Response headers to send along (e.g. a `set-cookie` that must not be journaled). */
+  headers?: Record<string, string>;
 }
 
 /** An HTTP error answer, e.g. `{ status: 500 }` or `{ status: 429, headers: { "retry-after": "1" } }`. */

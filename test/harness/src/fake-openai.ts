@@ -29,6 +29,10 @@ import {
 export interface RecordedRequest extends ModelRequest {
   /** HTTP status the fake answered with. */
   status: number;
+  /** The request's `Authorization` header. */
+  authorization: string | null;
+  /** When the request arrived (`Date.now()`). */
+  at: number;
 }
 
 export interface EmbeddingRequest {
@@ -60,10 +64,10 @@ export class FakeOpenAI {
     let fake: FakeOpenAI | undefined;
     const bridge = await serveHandlers((origin) => [
       http.post(`${origin}/v1/chat/completions`, async ({ request }) =>
-        fake?.answer("chat", (await request.json()) as Record<string, unknown>),
+        fake?.answer("chat", request),
       ),
       http.post(`${origin}/v1/responses`, async ({ request }) =>
-        fake?.answer("responses", (await request.json()) as Record<string, unknown>),
+        fake?.answer("responses", request),
       ),
       http.post(`${origin}/v1/embeddings`, async ({ request }) =>
         fake?.embed((await request.json()) as { model: string; input: string | string[] }),
@@ -104,10 +108,16 @@ export class FakeOpenAI {
     return this.closeBridge();
   }
 
-  private async answer(api: "chat" | "responses", body: Record<string, unknown>) {
-    const request = parseModelRequest(api, body);
+  private async answer(api: "chat" | "responses", http: Request) {
+    const at = Date.now();
+    const request = parseModelRequest(api, (await http.json()) as Record<string, unknown>);
     const reply: Reply = await this.script(request);
-    this.requests.push({ ...request, status: isErrorReply(reply) ? reply.status : 200 });
+    this.requests.push({
+      ...request,
+      status: isErrorReply(reply) ? reply.status : 200,
+      authorization: http.headers.get("authorization"),
+      at,
+    });
     if (isErrorReply(reply)) {
       return HttpResponse.json(errorBody(reply.status, reply.message), {
         status: reply.status,
@@ -118,12 +128,17 @@ export class FakeOpenAI {
     if (!request.stream) {
       return HttpResponse.json(
         api === "chat" ? chatCompletion(reply, request) : responsesResponse(reply, request),
+        reply.headers === undefined ? {} : { headers: reply.headers },
       );
     }
     const events =
       api === "chat" ? chatCompletionChunks(reply, request) : responsesEvents(reply, request);
     return new HttpResponse(sseStream(events, reply), {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+      headers: {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        ...reply.headers,
+      },
     });
   }
 

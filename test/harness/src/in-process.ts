@@ -16,13 +16,20 @@ export interface RestateTestEnvironment {
 
 type AnyDefinition = restate.ServiceDefinition<string, unknown>;
 
-/** Starts a restate-server, serves `services` in this process, and registers them. */
+/**
+ * Starts a restate-server, serves `services` in this process, and registers them.
+ *
+ * @param endpointOptions further options of the endpoint, e.g. a journal value codec.
+ */
 export async function startRestateWith(
   services: AnyDefinition[],
   options: RestateServerOptions = {},
+  endpointOptions: Omit<restate.EndpointOptions, "services"> = {},
 ): Promise<RestateTestEnvironment> {
   const server = await RestateServer.start(options);
-  const endpoint: Http2Server = createServer(restate.createEndpointHandler({ services }));
+  const endpoint: Http2Server = createServer(
+    restate.createEndpointHandler({ ...endpointOptions, services }),
+  );
   await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
   const address = endpoint.address();
   if (address === null || typeof address === "string") throw new Error("endpoint has no port");

@@ -13,6 +13,8 @@ import { serveHandlers } from "./http-bridge.ts";
 export interface Effect {
   name: string;
   data: unknown;
+  /** When the probe received it (`Date.now()`). */
+  at: number;
 }
 
 type Gate = (effect: Effect) => unknown | Promise<unknown>;
@@ -34,7 +36,7 @@ export class Probe {
     let probe: Probe | undefined;
     const bridge = await serveHandlers((origin) => [
       http.post(`${origin}/effects/:name`, async ({ request, params }) => {
-        const effect = { name: String(params.name), data: await request.json() };
+        const effect = { name: String(params.name), data: await request.json(), at: Date.now() };
         const result = await probe?.pass(effect);
         return HttpResponse.json(result ?? null);
       }),

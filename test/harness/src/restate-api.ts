@@ -1,7 +1,15 @@
 /**
  * The HTTP surfaces of a restate-server that tests drive and inspect: ingress (invoke, attach,
  * awakeables) and admin (deployments, cancellation, SQL over `sys_invocation` / `sys_journal`).
+ * With a journal value codec ({@link RestateApi.useCodec}) it is a client of encrypting services:
+ * inputs and awakeable payloads are encoded, results decoded.
  */
+
+/** The two halves of a Restate SDK `JournalValueCodec`. */
+export interface ValueCodec {
+  encode(value: Uint8Array): Uint8Array;
+  decode(value: Uint8Array): Promise<Uint8Array>;
+}
 
 export interface InvocationRow {
   id: string;
@@ -24,6 +32,8 @@ export interface JournalEntry {
   raw_length: number;
   /** For a `Command: Run`: the journaled result (decoded as UTF-8), once completed. */
   result?: string;
+  /** The same result as stored (e.g. encrypted by a journal codec). */
+  resultBytes?: Uint8Array;
   /** For a `Command: Run`: the terminal failure it completed with. */
   failure?: { code: number; message: string };
 }
@@ -53,20 +63,36 @@ type RunCompletion = {
 };
 
 export class RestateApi {
-  readonly ingressUrl: string;
-  readonly adminUrl: string;
+  private readonly urls: { ingress: string; admin: string };
+  private codec: ValueCodec | undefined;
 
   constructor(ingressUrl: string, adminUrl: string) {
-    this.ingressUrl = ingressUrl;
-    this.adminUrl = adminUrl;
+    this.urls = { ingress: ingressUrl, admin: adminUrl };
   }
 
-  /** Registers (or re-registers, `force`) the endpoint at `uri`. */
-  async register(uri: string): Promise<void> {
+  /** Encode inputs and awakeable payloads, decode results with `codec` (`undefined`: plain JSON). */
+  useCodec(codec: ValueCodec | undefined): void {
+    this.codec = codec;
+  }
+
+  /** Where invocations go in (a cluster: any live node's ingress). */
+  get ingressUrl(): string {
+    return this.urls.ingress;
+  }
+
+  get adminUrl(): string {
+    return this.urls.admin;
+  }
+
+  /**
+   * Registers (or re-registers, `force`) the endpoint at `uri`; `http11` for an endpoint that
+   * speaks HTTP/1.1 only (a fetch handler on a serverless platform: request-response mode).
+   */
+  async register(uri: string, options: { http11?: boolean } = {}): Promise<void> {
     const response = await fetch(`${this.adminUrl}/deployments`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ uri, force: true }),
+      body: JSON.stringify({ uri, force: true, ...(options.http11 ? { use_http_11: true } : {}) }),
     });
     if (!response.ok) {
       throw new Error(`registering ${uri} failed (${response.status}): ${await response.text()}`);
@@ -91,37 +117,35 @@ export class RestateApi {
     const response = await fetch(`${this.ingressUrl}/${target}/send`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(input),
+      body: this.body(input),
     });
     const { invocationId } = (await readResult(response)) as { invocationId: string };
     return invocationId;
   }
 
   /** Waits for the invocation to end and returns its result (throws {@link IngressError}). */
-  async attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await fetch(`${this.ingressUrl}/restate/invocation/${invocationId}/attach`, {
-        signal: controller.signal,
-      });
-      return (await readResult(response)) as T;
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      const row = await this.invocation(invocationId);
-      throw new Error(
-        `invocation ${invocationId} did not finish in ${timeoutMs} ms: ${JSON.stringify(row)}`,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+  attach<T = unknown>(invocationId: string, timeoutMs = 45_000): Promise<T> {
+    return this.attachAt<T>(invocationId, timeoutMs, () =>
+      this.invocations(`id = '${invocationId}'`),
+    );
+  }
+
+  /**
+   * Waits for the invocation that `target` (`"service/handler"` or `"Object/key/handler"`) got
+   * with the `idempotency-key` header `key`, and returns its result: how a client that lost its
+   * connection finds its call again without knowing the invocation id.
+   */
+  attachByKey<T = unknown>(target: string, key: string, timeoutMs = 45_000): Promise<T> {
+    return this.attachAt<T>(`${target}/${encodeURIComponent(key)}`, timeoutMs, () =>
+      this.invocations(`idempotency_key = '${key.replaceAll("'", "''")}'`),
+    );
   }
 
   async resolveAwakeable(id: string, value: unknown): Promise<void> {
     const response = await fetch(`${this.ingressUrl}/restate/awakeables/${id}/resolve`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(value),
+      body: this.body(value),
     });
     await readResult(response);
   }
@@ -222,6 +246,39 @@ export class RestateApi {
     );
   }
 
+  /** The key that places the invocation on a partition (hash range of the cluster's partitions). */
+  async partitionKey(invocationId: string): Promise<bigint> {
+    // As text: a u64 does not survive JSON numbers.
+    const [row] = await this.query<{ key: string }>(
+      `SELECT CAST(partition_key AS VARCHAR) AS key FROM sys_invocation_status WHERE id = '${invocationId}'`,
+    );
+    if (row === undefined) throw new Error(`no invocation ${invocationId}`);
+    return BigInt(row.key);
+  }
+
+  private async attachAt<T>(
+    path: string,
+    timeoutMs: number,
+    describe: () => Promise<InvocationRow[]>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(`${this.ingressUrl}/restate/invocation/${path}/attach`, {
+        signal: controller.signal,
+      });
+      return (await readResult(response, this.codec)) as T;
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      const rows = await describe();
+      throw new Error(
+        `invocation ${path} did not finish in ${timeoutMs} ms: ${JSON.stringify(rows)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The journal of an invocation, with each `ctx.run` entry carrying its journaled result. */
   async journal(invocationId: string): Promise<JournalEntry[]> {
     const rows = await this.query<JournalEntry & { entry_json: string }>(
@@ -238,7 +295,8 @@ export class RestateApi {
       if (completion !== undefined) {
         const run = runs.get(completion.completion_id);
         if (run !== undefined && completion.result.Success !== undefined) {
-          run.result = Buffer.from(completion.result.Success).toString("utf8");
+          run.resultBytes = Uint8Array.from(completion.result.Success);
+          run.result = Buffer.from(run.resultBytes).toString("utf8");
         }
         if (run !== undefined && completion.result.Failure !== undefined) {
           run.failure = completion.result.Failure;
@@ -248,10 +306,22 @@ export class RestateApi {
     }
     return entries;
   }
+
+  private body(value: unknown): string | Uint8Array<ArrayBuffer> {
+    const json = JSON.stringify(value);
+    if (this.codec === undefined) return json;
+    return new Uint8Array(this.codec.encode(new TextEncoder().encode(json)));
+  }
 }
 
-async function readResult(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!response.ok) throw new IngressError(response.status, text);
+/**
+ * The JSON body of an ingress answer, decoded with `codec` if given; throws {@link IngressError}
+ * for a non-2xx answer.
+ */
+export async function readResult(response: Response, codec?: ValueCodec): Promise<unknown> {
+  if (!response.ok) throw new IngressError(response.status, await response.text());
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const decoded = codec === undefined ? bytes : await codec.decode(bytes);
+  const text = new TextDecoder().decode(decoded);
   return text === "" ? undefined : JSON.parse(text);
 }

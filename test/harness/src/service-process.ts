@@ -20,7 +20,8 @@ export interface ServiceProcessOptions {
   /**
    * The script to fork instead of the default entry (which serves the module's `services` with
    * Restate); it gets the module path as its argument and must send `{ type: "ready" }` when it
-   * listens on `$PORT`, and answer `{ type: "peak-rss" }` as the default entry does.
+   * listens on `$PORT`, and answer `{ type: "peak-rss" }` and `{ type: "cpu-usage" }` as the
+   * default entry does (`answerPeakRss`).
    */
   entry?: string;
 }
@@ -62,19 +63,28 @@ export class ServiceProcess {
   }
 
   /** The child's peak resident set size so far, in bytes. */
-  async peakRss(): Promise<number> {
+  peakRss(): Promise<number> {
+    return this.ask("peak-rss", "bytes");
+  }
+
+  /** The CPU time (user + system) the child used so far, in µs. */
+  cpuMicros(): Promise<number> {
+    return this.ask("cpu-usage", "micros");
+  }
+
+  private async ask(type: string, field: string): Promise<number> {
     const child = this.child;
     if (child === undefined) throw new Error("the service process is not running");
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no peak-rss answer")), 5_000);
-      const answer = (message: { type?: string; bytes?: number }) => {
-        if (message.type !== "peak-rss") return;
+      const timer = setTimeout(() => reject(new Error(`no ${type} answer`)), 5_000);
+      const answer = (message: Record<string, unknown>) => {
+        if (message.type !== type) return;
         clearTimeout(timer);
         child.off("message", answer);
-        resolve(Number(message.bytes));
+        resolve(Number(message[field]));
       };
       child.on("message", answer);
-      child.send({ type: "peak-rss" });
+      child.send({ type });
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { openai } from "@ai-sdk/openai";
-import { Agent, type AgentInputItem } from "@openai/agents";
+import { Agent } from "@openai/agents";
 import { aisdk } from "@openai/agents-extensions/ai-sdk";
 import {
   DurableRunner,
@@ -220,9 +220,8 @@ export const chat = restate.object({
       await recordEffect("replied", { key: ctx.key, text });
       return result.finalOutput;
     },
-    history: restate.handlers.object.shared(
-      async (ctx: restate.ObjectSharedContext) =>
-        (await ctx.get<AgentInputItem[]>("agent-session")) ?? [],
+    history: restate.handlers.object.shared(async (ctx: restate.ObjectSharedContext) =>
+      RestateSession.read(ctx),
     ),
   },
 });

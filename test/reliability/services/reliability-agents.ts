@@ -4,6 +4,8 @@
  * Agents SDK's OpenAI client), talking to the fake OpenAI API and reporting every side effect to
  * the test's probe, outside this process.
  *
+ * With `RESTATE_AI_JOURNAL_KEYS` set, journals and state are encrypted (`journalEncryption`).
+ *
  * Probe effects, per run key: `tool-enter` (inside a tool's ctx.run, before its effect),
  * `tool-effect` (the effect itself, with an idempotency key), `after-tool` (after the ctx.run,
  * between steps), `approval-requested`, `compensate` (in the handler's catch).
@@ -13,7 +15,12 @@ import { openai } from "@ai-sdk/openai";
 import { Agent, type Tool } from "@openai/agents";
 import { DurableRunner, durableTool, restateContext } from "@restate-ai/openai-agents";
 import { recordEffect } from "@restate-ai/test-harness/probe-client";
-import { durableCalls, durableTools } from "@restate-ai/vercel-middleware";
+import {
+  type DurableCallsOptions,
+  durableCalls,
+  durableTools,
+  journalEncryption,
+} from "@restate-ai/vercel-middleware";
 import * as restate from "@restatedev/restate-sdk";
 import { generateText, stepCountIs, streamText, type ToolSet, tool, wrapLanguageModel } from "ai";
 import { z } from "zod";
@@ -25,7 +32,11 @@ export interface RunInput {
   forceReplay?: boolean;
 }
 
-const retry = { maxRetryAttempts: 3, initialRetryInterval: 100, maxJournalEntryBytes: 1024 * 1024 };
+export const retry = {
+  maxRetryAttempts: 3,
+  initialRetryInterval: 100,
+  maxJournalEntryBytes: 1024 * 1024,
+};
 const jitter = () => sleep(Math.random() * 15);
 
 /** What every tool does, whichever SDK calls it. */
@@ -76,7 +87,7 @@ const UnsendableArgs = z.object({ kind: z.enum(["function", "bigint", "cyclic"])
 
 const StepArgs = z.object({ step: z.number(), nonce: z.number().nullable() });
 
-function vercelTools(ctx: restate.Context, key: string): ToolSet {
+export function vercelTools(ctx: restate.Context, key: string): ToolSet {
   return {
     record_step: tool({
       description: "Record a step.",
@@ -166,7 +177,11 @@ function keyOf(context: unknown): string {
 const replayed = new Set<string>();
 
 /** Runs `agentRun`; compensates once if it fails; fails one attempt first if asked to. */
-async function guarded<T>(ctx: restate.Context, input: RunInput, agentRun: () => Promise<T>) {
+export async function guarded<T>(
+  ctx: restate.Context,
+  input: RunInput,
+  agentRun: () => Promise<T>,
+) {
   let output: T;
   try {
     output = await agentRun();
@@ -182,11 +197,11 @@ async function guarded<T>(ctx: restate.Context, input: RunInput, agentRun: () =>
   return output;
 }
 
-function vercelSettings(ctx: restate.Context, input: RunInput) {
+function vercelSettings(ctx: restate.Context, input: RunInput, options: DurableCallsOptions = {}) {
   return {
     model: wrapLanguageModel({
       model: openai.responses("gpt-4o"),
-      middleware: durableCalls(ctx, retry),
+      middleware: durableCalls(ctx, { ...retry, ...options }),
     }),
     system: "You work through the steps you are given.",
     prompt: input.prompt,
@@ -203,11 +218,25 @@ export const vercelAgent = restate.service({
       guarded(ctx, input, async () => ({
         text: (await generateText(vercelSettings(ctx, input))).text,
       })),
-    /** The control of the determinism fuzz: tools not wrapped with `durableTools`. */
-    generateUnordered: (ctx: restate.Context, input: RunInput) =>
+    /** Plain usage: tools not wrapped with `durableTools`, ordered through the AI SDK's hooks. */
+    generatePlain: (ctx: restate.Context, input: RunInput) =>
       guarded(ctx, input, async () => ({
         text: (
           await generateText({ ...vercelSettings(ctx, input), tools: vercelTools(ctx, input.key) })
+        ).text,
+      })),
+    /**
+     * The control of the determinism fuzz: nothing orders the tools — not wrapped, the AI SDK's
+     * hooks replaced by a per-call telemetry integration, and `parallelToolCalls: "allow"`.
+     */
+    generateUnordered: (ctx: restate.Context, input: RunInput) =>
+      guarded(ctx, input, async () => ({
+        text: (
+          await generateText({
+            ...vercelSettings(ctx, input, { parallelToolCalls: "allow" }),
+            tools: vercelTools(ctx, input.key),
+            telemetry: { integrations: [{}] },
+          })
         ).text,
       })),
     stream: (ctx: restate.Context, input: RunInput) =>
@@ -264,4 +293,8 @@ export const specialist = restate.service({
   },
 });
 
-export const services = [vercelAgent, agentsAgent, specialist];
+/** The agents without the `DurableAgent` one (see `all-agents.ts`). */
+export const baseServices = [vercelAgent, agentsAgent, specialist];
+
+/** Journals and state encrypted when the suite gives the service a key set. */
+export const endpointOptions = process.env.RESTATE_AI_JOURNAL_KEYS ? journalEncryption() : {};

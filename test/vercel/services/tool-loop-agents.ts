@@ -11,6 +11,7 @@ import * as restate from "@restatedev/restate-sdk";
 import * as reference from "@restatedev/vercel-ai-middleware";
 import {
   generateText,
+  type ModelMessage,
   type StepResult,
   type StopCondition,
   stepCountIs,
@@ -33,7 +34,14 @@ interface AgentInput {
   ordered?: boolean;
   /** Parallel agent: random non-journaled awaits and a transient failure (default true). */
   jitter?: boolean;
+  /** Pass telemetry integrations with the call, replacing the globally registered ones. */
+  perCallTelemetry?: boolean;
+  toolCallConcurrency?: number;
+  parallelToolCalls?: "auto" | "allow";
 }
+
+/** A per-call telemetry integration that records nothing: it only replaces the global ones. */
+const quietTelemetry = { integrations: [{ onStart: () => {} }] };
 
 async function runAgent(
   ctx: restate.Context,
@@ -48,10 +56,20 @@ async function runAgent(
   const options: Parameters<typeof generateText>[0] = {
     model: wrapLanguageModel({
       model: openai("gpt-4o"),
-      middleware: lib.durableCalls(ctx, { maxRetryAttempts: 3, initialRetryInterval: 100 }),
+      middleware: lib.durableCalls(ctx, {
+        maxRetryAttempts: 3,
+        initialRetryInterval: 100,
+        ...(input.parallelToolCalls === undefined
+          ? {}
+          : { parallelToolCalls: input.parallelToolCalls }),
+      }),
     }),
     prompt: input.prompt,
     maxRetries: 0,
+    ...(input.perCallTelemetry ? { telemetry: quietTelemetry } : {}),
+    ...(input.toolCallConcurrency === undefined
+      ? {}
+      : { toolCallConcurrency: input.toolCallConcurrency }),
     tools: input.ordered ? withOrder(ctx, settings.tools) : settings.tools,
     stopWhen: settings.stopWhen ?? [stepCountIs(5)],
     ...(settings.onStepFinish ? { onStepFinish: settings.onStepFinish } : {}),
@@ -146,6 +164,39 @@ export const parallelAgent = restate.service({
       });
       const { text } = await runAgent(ctx, input, { tools: { lookup } });
       return text;
+    },
+    /** The tour's manual loop: tools without `execute`, run by hand with `RestatePromise.all`. */
+    manualLoop: async (ctx: restate.Context, input: AgentInput) => {
+      const messages: ModelMessage[] = [{ role: "user", content: input.prompt }];
+      const model = wrapLanguageModel({
+        model: openai("gpt-4o"),
+        middleware: ours.durableCalls(ctx, { maxRetryAttempts: 3, initialRetryInterval: 100 }),
+      });
+      for (;;) {
+        const result = await generateText({
+          model,
+          messages,
+          maxRetries: 0,
+          tools: { lookup: tool({ inputSchema: z.object({ key: z.string() }) }) },
+        });
+        messages.push(...result.response.messages);
+        if (result.finishReason !== "tool-calls") return result.text;
+        const records = await restate.RestatePromise.all(
+          result.toolCalls.map((call) => {
+            const { key } = call.input as { key: string };
+            return ctx.run(`lookup ${key}`, () => `record ${key}`);
+          }),
+        );
+        messages.push({
+          role: "tool",
+          content: result.toolCalls.map((call, i) => ({
+            type: "tool-result" as const,
+            toolCallId: call.toolCallId,
+            toolName: call.toolName,
+            output: { type: "text" as const, value: String(records[i]) },
+          })),
+        });
+      }
     },
   },
 });

@@ -71,6 +71,29 @@ export const agent = restate.service({
       for await (const delta of result.textStream) streamed += delta;
       return { text: await result.text, streamed };
     },
+    /** The caller aborts its own call after `abortAfterMs`; its error handling runs once. */
+    aborted: async (
+      ctx: restate.Context,
+      {
+        prompt,
+        stream,
+        abortAfterMs,
+        rethrow,
+      }: { prompt: string; stream: boolean; abortAfterMs: number; rethrow?: boolean },
+    ) => {
+      const abortSignal = AbortSignal.timeout(abortAfterMs);
+      try {
+        if (!stream)
+          return (await generateText({ ...agentSettings(ctx, prompt), abortSignal })).text;
+        const result = streamText({ ...agentSettings(ctx, prompt), abortSignal });
+        for await (const _ of result.textStream);
+        return await result.text;
+      } catch (error) {
+        if (rethrow) throw error;
+        await ctx.run("after the catch", () => recordEffect("caught", { prompt }));
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    },
     embed: async (ctx: restate.Context, values: string[]) => {
       const { embeddings } = await embedMany({
         model: wrapEmbeddingModel({
