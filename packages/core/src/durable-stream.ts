@@ -106,24 +106,36 @@ export function durableStream<T, M = undefined>(
         const opened = await open();
         callMeta = opened.meta;
         meta.resolve(callMeta);
-        for await (const part of iterate(opened.parts, options.signal)) {
-          const failure = options.failOn?.(part);
-          if (failure !== undefined) throw failure;
-          if (options.keep?.(part) === false) {
-            if (!holding) emit(part);
-            continue;
+        const parts = readerOf(opened.parts);
+        const aborted = abortedBy(options.signal);
+        try {
+          for (;;) {
+            const next = await nextPart(parts, aborted);
+            if (next.done) break;
+            const part = next.value;
+            const failure = options.failOn?.(part);
+            if (failure !== undefined) throw failure;
+            if (options.keep?.(part) === false) {
+              if (!holding) emit(part);
+              continue;
+            }
+            const startsHolding: boolean = !holding && (options.holdFrom?.(part) ?? false);
+            holding ||= startsHolding;
+            const previous = collected.at(-1);
+            const merged =
+              previous !== undefined && !startsHolding
+                ? options.merge?.(previous, part)
+                : undefined;
+            if (merged === undefined) collected.push(part);
+            else collected[collected.length - 1] = merged;
+            if (!holding) {
+              emit(part);
+              released = collected.length;
+            }
           }
-          const startsHolding: boolean = !holding && (options.holdFrom?.(part) ?? false);
-          holding ||= startsHolding;
-          const previous = collected.at(-1);
-          const merged =
-            previous !== undefined && !startsHolding ? options.merge?.(previous, part) : undefined;
-          if (merged === undefined) collected.push(part);
-          else collected[collected.length - 1] = merged;
-          if (!holding) {
-            emit(part);
-            released = collected.length;
-          }
+        } finally {
+          // Frees the provider connection when the step stops early; a no-op once it ended.
+          await parts.return?.()?.catch?.(() => {});
         }
       } catch (error) {
         throw options.mapError ? options.mapError(error) : error;
@@ -159,32 +171,30 @@ export function durableStream<T, M = undefined>(
   return { parts, meta: meta.promise };
 }
 
-/** The parts of `source`, ending with the signal's reason as soon as `signal` aborts. */
-async function* iterate<T>(
-  source: AsyncIterable<T> | ReadableStream<T>,
-  signal: AbortSignal | undefined,
-): AsyncIterable<T> {
-  const iterator =
-    Symbol.asyncIterator in source
-      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
-      : readerIterator((source as ReadableStream<T>).getReader());
+/** The provider's parts one by one: a stream's reader, or an async iterable's iterator. */
+function readerOf<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncIterator<T> {
+  return Symbol.asyncIterator in source && !(source instanceof ReadableStream)
+    ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : readerIterator((source as ReadableStream<T>).getReader());
+}
+
+/** The next part, or the signal's reason as soon as it aborts (`aborted` rejects then). */
+function nextPart<T>(
+  parts: AsyncIterator<T>,
+  aborted: Promise<never> | undefined,
+): Promise<IteratorResult<T>> {
+  return aborted === undefined ? parts.next() : Promise.race([parts.next(), aborted]);
+}
+
+/** A promise that rejects with `signal`'s reason once it aborts; none without a signal. */
+function abortedBy(signal: AbortSignal | undefined): Promise<never> | undefined {
+  if (signal === undefined) return undefined;
   const aborted = new Promise<never>((_, reject) => {
-    if (signal?.aborted) reject(signal.reason);
-    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
   });
   aborted.catch(() => {});
-  try {
-    for (;;) {
-      const next = await (signal === undefined
-        ? iterator.next()
-        : Promise.race([iterator.next(), aborted]));
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    // Frees the provider connection when the step stops early; a no-op once the stream ended.
-    await iterator.return?.()?.catch?.(() => {});
-  }
+  return aborted;
 }
 
 function readerIterator<T>(reader: ReadableStreamDefaultReader<T>): AsyncIterator<T> {

@@ -72,6 +72,14 @@ export class ServiceProcess {
     return this.ask("cpu-usage", "micros");
   }
 
+  /**
+   * The child's V8 heap in use, in bytes, after a full garbage collection when the child runs with
+   * `--expose-gc` (e.g. `NODE_OPTIONS=--expose-gc` in its environment).
+   */
+  heapUsed(): Promise<number> {
+    return this.ask("heap-used", "bytes");
+  }
+
   private async ask(type: string, field: string): Promise<number> {
     const child = this.child;
     if (child === undefined) throw new Error("the service process is not running");
