@@ -42,6 +42,12 @@ export interface BenchPlan {
   };
   /** The UI-stream contender: token loads, streams per load (after the warm-up ones). */
   uiStream: { loads: { tokens: number; tokenMs: number }[]; reps: number; warmup: number };
+  /** Long agents (cost growth): their lengths, the steps compared at each end, runs per length. */
+  longRuns: { steps: number[]; window: number; reps: number };
+  /** One long chat on a session key, the messages compared at each end. */
+  longChat: { messages: number; window: number };
+  /** Agents left suspended on an approval for the memory figure. */
+  suspendedAgents: number;
 }
 
 export const fullPlan: BenchPlan = {
@@ -81,6 +87,9 @@ export const fullPlan: BenchPlan = {
     reps: 15,
     warmup: 3,
   },
+  longRuns: { steps: [200, 1000], window: 20, reps: 2 },
+  longChat: { messages: 1000, window: 20 },
+  suspendedAgents: 1000,
 };
 
 export const quickPlan: BenchPlan = {
@@ -118,4 +127,7 @@ export const quickPlan: BenchPlan = {
     reps: 2,
     warmup: 1,
   },
+  longRuns: { steps: [50], window: 10, reps: 1 },
+  longChat: { messages: 40, window: 10 },
+  suspendedAgents: 50,
 };

@@ -97,6 +97,27 @@ export const contenders: Contender[] = [
     floor: "agents-plain",
   },
   {
+    id: "minimal-generate",
+    title: "smallest durable adapter: ctx.run around doGenerate (not a product)",
+    module: contender("minimal-durable.ts"),
+    target: { service: "BenchMinimalGenerate" },
+    floor: "plain-generate",
+  },
+  {
+    id: "minimal-stream",
+    title: "smallest durable adapter: ctx.run around a doStream read whole (not a product)",
+    module: contender("minimal-durable.ts"),
+    target: { service: "BenchMinimalStream" },
+    floor: "plain-stream",
+  },
+  {
+    id: "minimal-agents",
+    title: "smallest durable adapter: ctx.run around the Agents SDK's getResponse (not a product)",
+    module: contender("minimal-durable.ts"),
+    target: { service: "BenchMinimalAgents" },
+    floor: "agents-plain",
+  },
+  {
     id: "agents-durable-encrypted",
     title: "@restate-ai/openai-agents DurableRunner, journal encryption on",
     module: contender("our-agents-runner-encrypted.ts"),

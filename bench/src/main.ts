@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { fullPlan, quickPlan } from "./bench-plan.ts";
 import { contenders } from "./contender-list.ts";
 import { markdownReport } from "./report.ts";
-import { runBench, UI_STREAM } from "./run-bench.ts";
+import { LONG_RUNS, runBench, UI_STREAM } from "./run-bench.ts";
 
 const { values } = parseArgs({
   options: {
@@ -24,11 +24,11 @@ const { values } = parseArgs({
 
 const only = values.only === undefined ? undefined : new Set(values.only.split(","));
 const unknown = [...(only ?? [])].filter(
-  (id) => id !== UI_STREAM && !contenders.some((c) => c.id === id),
+  (id) => id !== UI_STREAM && id !== LONG_RUNS && !contenders.some((c) => c.id === id),
 );
 if (unknown.length > 0) {
   console.error(
-    `Unknown contender(s): ${unknown.join(", ")}. Known: ${[...contenders.map((c) => c.id), UI_STREAM].join(", ")}`,
+    `Unknown contender(s): ${unknown.join(", ")}. Known: ${[...contenders.map((c) => c.id), UI_STREAM, LONG_RUNS].join(", ")}`,
   );
   process.exit(2);
 }

@@ -114,6 +114,46 @@ export interface UiStreamCell {
   appendsPerStep?: Spread;
 }
 
+/** A long agent: its first and last `window` steps, durable against the SDK alone. */
+export interface LongRunFigure {
+  contender: string;
+  plain: string;
+  steps: number;
+  window: number;
+  firstMsPerStep: Spread;
+  lastMsPerStep: Spread;
+  /** Last ÷ first window's mean step time (median over runs), ours and the SDK alone. */
+  growth: number;
+  plainGrowth: number;
+  /** Journal bytes of a step (model call and tool), mean over the first and the last window. */
+  journalBytesFirst: number;
+  journalBytesLast: number;
+}
+
+/** A long chat on one session key: per-message time and the state each message touches. */
+export interface LongChatFigure {
+  contender: "agents-plain-chat" | "agents-durable-chat";
+  messages: number;
+  window: number;
+  firstMsPerMessage: number;
+  lastMsPerMessage: number;
+  growth: number;
+  stateBytesWrittenFirst?: number;
+  stateBytesWrittenLast?: number;
+  stateBytesReadFirst?: number;
+  stateBytesReadLast?: number;
+}
+
+/** Agents suspended on an approval: the service's heap before and with all of them waiting. */
+export interface SuspendedFigure {
+  agents: number;
+  idleHeapBytes: number;
+  suspendedHeapBytes: number;
+  peakRssBytes: number;
+  /** Approved after the service was killed and restarted, and finished. */
+  completedAfterRestart: number;
+}
+
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -147,5 +187,9 @@ export interface BenchResults {
   cluster?: ClusterFigures;
   /** Absent in results written before the UI-stream contender existed. */
   uiStream?: UiStreamCell[];
+  /** Absent with `--only` and in results written before the long-run figures existed. */
+  longRuns?: LongRunFigure[];
+  longChat?: LongChatFigure[];
+  suspended?: SuspendedFigure;
   targets: TargetCheck[];
 }

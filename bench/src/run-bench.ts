@@ -16,12 +16,14 @@ import { type Contender, contenders, isDurable } from "./contender-list.ts";
 import { encryptionCpuCost } from "./encryption-cost.ts";
 import { journalBytes } from "./journal-size.ts";
 import { sequentialLatencies, throughput } from "./load.ts";
+import { measureLongRuns } from "./long-runs.ts";
 import { recoveryRun } from "./recovery.ts";
 import { RETRY_INTERVAL, replayTiming } from "./replay.ts";
 import type { BenchResults } from "./results.ts";
 import { RunningContender, type Systems } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
 import { openStores } from "./stores.ts";
+import { measureSuspended } from "./suspended-agents.ts";
 import { checkTargets } from "./targets.ts";
 import { measureUiStream } from "./ui-stream/ui-stream-bench.ts";
 
@@ -31,6 +33,8 @@ const serverEnv = { RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL: RETRY_INTERV
 
 /** The `--only` id of the UI-stream contenders (plain and ours). */
 export const UI_STREAM = "ui-stream";
+/** The `--only` id of the long agents, the long chat and the suspended agents. */
+export const LONG_RUNS = "long-runs";
 
 export async function runBench(
   plan: BenchPlan,
@@ -79,6 +83,12 @@ export async function runBench(
       }
       if (only === undefined || only.has(UI_STREAM)) {
         figures.uiStream = await measureUiStream(restate, plan, log);
+      }
+      if (only === undefined || only.has(LONG_RUNS)) {
+        const long = await measureLongRuns(restate, plan, log);
+        figures.longRuns = long.runs;
+        figures.longChat = long.chat;
+        figures.suspended = await measureSuspended(plan.suspendedAgents, log);
       }
       for (const contender of replay ? chosen.filter(isDurable) : []) {
         await measureReplay(contender, systems, plan, figures, log);

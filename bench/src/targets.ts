@@ -3,6 +3,7 @@
  * that decided it. "Within noise" is a 5 % margin; nothing here is tuned to the targets.
  */
 import { peers } from "./contender-list.ts";
+import { costTargets } from "./cost-targets.ts";
 import type { BenchResults, LatencyCell, TargetCheck } from "./results.ts";
 
 const NOISE = 0.05;
@@ -195,6 +196,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ...perStepTargets(results, "agents-durable", "durable Agents run", 1.1),
     ...encryptionTargets(results),
     ...uiStreamTargets(results),
+    ...costTargets(results),
   ];
 }
 

@@ -20,14 +20,14 @@ import type { BenchResults } from "../../bench/src/results.ts";
 
 const main = fileURLToPath(new URL("../../bench/src/main.ts", import.meta.url));
 
-it("runs every contender and writes every figure (quick mode)", { timeout: 240_000 }, async () => {
+it("runs every contender and writes every figure (quick mode)", { timeout: 330_000 }, async () => {
   if ((await findPostgresBin()) === undefined) {
     throw new Error(`The bench's DBOS contenders need Postgres: ${POSTGRES_HINT}.`);
   }
   const out = await mkdtemp(join(tmpdir(), "bench-smoke-"));
   try {
     await promisify(execFile)(process.execPath, [main, "--quick", "--out", out], {
-      timeout: 230_000,
+      timeout: 320_000,
       maxBuffer: 16 * 2 ** 20,
     });
     const results = JSON.parse(await readFile(join(out, "quick.json"), "utf8")) as BenchResults;
@@ -39,6 +39,9 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
       "ours-generate",
       "ours-stream",
       "agents-durable",
+      "minimal-generate",
+      "minimal-stream",
+      "minimal-agents",
       "ours-generate-encrypted",
       "ours-stream-encrypted",
       "agents-durable-encrypted",
@@ -116,6 +119,24 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 240_0
     expect(ui.filter((c) => (c.appendsPerStep?.median ?? 0) > 0)).toHaveLength(2);
     expect(results.targets.length).toBeGreaterThanOrEqual(14);
     expect(markdown).toContain("## UI streams at the SSE client");
+    expect(results.longRuns?.map((r) => r.contender)).toEqual([
+      "ours-generate",
+      "ours-stream",
+      "agents-durable",
+    ]);
+    for (const run of results.longRuns ?? []) {
+      expect(run.firstMsPerStep.median).toBeGreaterThan(0);
+      expect(run.lastMsPerStep.median).toBeGreaterThan(0);
+      expect(run.journalBytesLast).toBeGreaterThan(0);
+    }
+    const chat = results.longChat ?? [];
+    expect(chat.map((c) => c.contender)).toEqual(["agents-plain-chat", "agents-durable-chat"]);
+    expect(chat[1]?.stateBytesWrittenLast).toBeGreaterThan(0);
+    expect(results.suspended).toMatchObject({ agents: 50, completedAfterRestart: 50 });
+    expect(results.suspended?.suspendedHeapBytes).toBeGreaterThan(0);
+    const costTargets = results.targets.filter((t) => t.target.includes("composed limit"));
+    expect(costTargets).toHaveLength(6);
+    expect(markdown).toContain("## Long agents, a long chat, suspended agents");
   } finally {
     await rm(out, { recursive: true, force: true });
   }
