@@ -16,6 +16,8 @@ const PATHS = [
   { id: "agents-durable", plain: "agents-plain", minimal: "minimal-agents" },
 ] as const;
 
+/** Items per state entry of a `RestateSession` history (restate-session.ts). */
+const CHUNK_ITEMS = 64;
 const f2 = (x: number) => x.toFixed(2);
 const f3 = (x: number) => x.toFixed(3);
 
@@ -118,11 +120,14 @@ function growth(results: BenchResults): TargetCheck[] {
   const durable = chat.find((c) => c.contender === "agents-durable-chat");
   if (plain !== undefined && durable !== undefined) {
     const beyond = durable.growth / plain.growth;
-    const written = (durable.stateBytesWrittenLast ?? 0) / (durable.stateBytesWrittenFirst ?? 1);
+    const written = durable.stateBytesWrittenLast ?? 0;
+    // a message adds 2 items; by the last window the history holds about 2 × messages of them
+    const perItem = (durable.stateBytesReadLast ?? 0) / (2 * durable.messages);
+    const chunk = CHUNK_ITEMS * perItem + 200;
     checks.push({
-      target: `RestateSession chat of ${durable.messages} messages: per-message growth ≤ 1.2× the SDK's own, state written per message bounded`,
-      measured: `last ÷ first ${durable.window} messages ${f2(durable.growth)} vs MemorySession ${f2(plain.growth)} (${f2(beyond)}×); state written ${Math.round(durable.stateBytesWrittenFirst ?? 0)} → ${Math.round(durable.stateBytesWrittenLast ?? 0)} B per message`,
-      met: beyond <= 1.2 && written <= 1.5,
+      target: `RestateSession chat of ${durable.messages} messages: per-message growth ≤ 1.2× the SDK's own; state written per message ≤ one chunk of ${CHUNK_ITEMS} items and the index, however long the chat`,
+      measured: `last ÷ first ${durable.window} messages ${f2(durable.growth)} vs MemorySession ${f2(plain.growth)} (${f2(beyond)}×); state written ${Math.round(durable.stateBytesWrittenFirst ?? 0)} → ${Math.round(written)} B per message (one chunk ≈ ${Math.round(chunk)} B; the history read ${Math.round(durable.stateBytesReadLast ?? 0)} B)`,
+      met: beyond <= 1.2 && written <= chunk,
     });
   }
   return checks;
