@@ -12,13 +12,18 @@ const apiError = (statusCode: number, responseHeaders?: Record<string, string>) 
     ...(responseHeaders === undefined ? {} : { responseHeaders }),
   });
 
-/** Left to the retry policy: an ordinary error of the same name and message (its fields dropped). */
-function expectPassedOn(result: unknown, original: Error) {
+/**
+ * Left to the retry policy: an ordinary error of the same name (its fields dropped); a retryable
+ * HTTP failure's message names the model and the status, as Restate's final error then does.
+ */
+function expectPassedOn(result: unknown, original: Error, label?: string, status?: number) {
   expect(result).toBeInstanceOf(Error);
   expect(result).not.toBeInstanceOf(TerminalError);
   expect(result).not.toBeInstanceOf(RetryableError);
   expect((result as Error).name).toBe(original.name);
-  expect((result as Error).message).toBe(original.message);
+  const named =
+    label === undefined ? original.message : `${label}: ${original.message} (HTTP ${status})`;
+  expect((result as Error).message).toBe(named);
 }
 
 describe("classifyModelFailure: AI SDK errors", () => {
@@ -38,7 +43,7 @@ describe("classifyModelFailure: AI SDK errors", () => {
     "leaves retryable HTTP %i to Restate's retry policy",
     (status) => {
       const original = apiError(status);
-      expectPassedOn(classifyModelFailure(original, "m", true), original);
+      expectPassedOn(classifyModelFailure(original, "m", true), original, "m", status);
     },
   );
 
@@ -123,7 +128,7 @@ describe("classifyModelFailure: openai client errors", () => {
 
   it("leaves a 500 to the retry policy", () => {
     const original = new OpenAIApiError(500, "server error");
-    expectPassedOn(classifyModelFailure(original, "gpt-4o", true), original);
+    expectPassedOn(classifyModelFailure(original, "gpt-4o", true), original, "gpt-4o", 500);
   });
 
   it("makes a missing API key terminal", () => {
@@ -157,7 +162,7 @@ describe("callModel", () => {
     ).rejects.toBeInstanceOf(TerminalError);
     const outage = new OpenAIApiError(500, "server error");
     const failure = await callModel("gpt-4o", true, () => Promise.reject(outage)).catch((e) => e);
-    expectPassedOn(failure, outage);
+    expectPassedOn(failure, outage, "gpt-4o", 500);
   });
 });
 
@@ -177,6 +182,6 @@ describe("classifyModelFailure: the caller's abort", () => {
   it("leaves the failures of calls whose signal did not fire to the other rules", () => {
     const classified = classifyModelFailure(apiError(500), "m", true, new AbortController().signal);
     expect(classified).not.toBeInstanceOf(TerminalError);
-    expect((classified as Error).message).toBe("provider said 500");
+    expect((classified as Error).message).toBe("m: provider said 500 (HTTP 500)");
   });
 });

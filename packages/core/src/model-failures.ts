@@ -71,8 +71,12 @@ function classify(error: unknown, label: string, failFast: boolean, signal?: Abo
         },
       });
     }
+    // named like the terminal failures: Restate ends with this message once retries run out
+    const status = failure.status === undefined ? "" : ` (HTTP ${failure.status})`;
+    const named = `${label}: ${String(message)}${status}`;
     const retryAfter = retryAfterMillis(failure.headers);
-    return retryAfter === undefined ? error : RetryableError.from(error, { retryAfter });
+    if (retryAfter !== undefined) return new RetryableError(named, { retryAfter });
+    return Object.assign(new Error(named), { name: failure.name });
   }
   if (failFast && isConfigurationError(error)) {
     const name = String((error as { name?: unknown }).name);

@@ -96,7 +96,7 @@ describe("withoutSecrets", () => {
     });
     const classified = classifyModelFailure(rateLimited, "gpt-4o", true) as RetryableError;
     expect(classified.retryAfter).toBe(250);
-    expect(classified.message).toBe("429 slow down, [redacted]");
+    expect(classified.message).toBe("gpt-4o: 429 slow down, [redacted] (HTTP 429)");
   });
 });
 

@@ -210,7 +210,7 @@ describe("durableCalls: stream", () => {
       },
     });
     const { id, output } = await runToEnd();
-    expect(String(output)).toContain("The server had an error");
+    expect(String(output)).toMatch(/[\w.-]+\/[\w.-]+: The server had an error \(HTTP 500\)/);
     expect(model.doStreamCalls).toHaveLength(2);
     expect((await env.restate.invocation(id))?.completion_result).toBe("failure");
   });
