@@ -46,6 +46,8 @@ export interface BenchPlan {
   longRuns: { steps: number[]; window: number; reps: number };
   /** One long chat on a session key, the messages compared at each end. */
   longChat: { messages: number; window: number };
+  /** Replays of a finished journal per round (`replay-cpu.ts`), and rounds. */
+  replayCpu: { rounds: number; agents: number };
   /** Agents left suspended on an approval for the memory figure. */
   suspendedAgents: number;
 }
@@ -89,6 +91,7 @@ export const fullPlan: BenchPlan = {
   },
   longRuns: { steps: [200, 1000], window: 20, reps: 2 },
   longChat: { messages: 1000, window: 20 },
+  replayCpu: { rounds: 5, agents: 10 },
   suspendedAgents: 1000,
 };
 
@@ -129,5 +132,6 @@ export const quickPlan: BenchPlan = {
   },
   longRuns: { steps: [50], window: 10, reps: 1 },
   longChat: { messages: 40, window: 10 },
+  replayCpu: { rounds: 1, agents: 3 },
   suspendedAgents: 50,
 };

@@ -82,7 +82,7 @@ function composedThroughput(results: BenchResults): TargetCheck[] {
 function journalAndReplay(results: BenchResults): TargetCheck[] {
   const bare = results.journal.find((j) => j.contender === "bare")?.bytesPerStep;
   const bareReplay = results.replay.find((r) => r.contender === "bare" && r.latencyMs === 0);
-  return PATHS.flatMap(({ id }) => {
+  return PATHS.flatMap(({ id, minimal }) => {
     const checks: TargetCheck[] = [];
     const journal = results.journal.find((j) => j.contender === id)?.bytesPerStep;
     if (journal !== undefined && bare !== undefined) {
@@ -96,12 +96,21 @@ function journalAndReplay(results: BenchResults): TargetCheck[] {
     if (replay?.ratio !== undefined && bareReplay?.ratio !== undefined) {
       checks.push({
         target: `${id}: replay of the journaled steps ≤ bare's share + 5 points, 0 ms`,
-        measured: `${(replay.ratio * 100).toFixed(0)} % of a first run vs bare ${(bareReplay.ratio * 100).toFixed(0)} %`,
+        measured: `${(replay.ratio * 100).toFixed(0)} % of a first run vs bare ${(bareReplay.ratio * 100).toFixed(0)} %${replayCpu(results, id, minimal)}`,
         met: replay.ratio <= bareReplay.ratio + 0.05,
       });
     }
     return checks;
   });
+}
+
+/** Replay CPU per step of ours, the smallest adapter and bare ctx.run, where measured. */
+function replayCpu(results: BenchResults, id: string, minimal: string): string {
+  const cpu = (c: string) =>
+    results.replayCpu?.find((r) => r.contender === c)?.cpuMsPerStepReplay.median;
+  const [ours, least, bare] = [cpu(id), cpu(minimal), cpu("bare")];
+  if (ours === undefined || least === undefined || bare === undefined) return "";
+  return `; replay CPU per step ${f3(ours)} ms, minimal adapter ${f3(least)} ms, bare ${f3(bare)} ms`;
 }
 
 /** Long agents and the long chat: growth ≤ 1.2× the SDK's own; journal and state bytes flat. */

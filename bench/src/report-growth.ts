@@ -1,12 +1,33 @@
 /**
- * The report's section on cost growth and memory: long agents against the SDK alone, the long
- * chat on a session key, and agents suspended on an approval.
+ * The report's sections on what replay costs in CPU, and on cost growth and memory: long agents
+ * against the SDK alone, the long chat on a session key, and agents suspended on an approval.
  */
-import { ms, table } from "./report-format.ts";
+import { ms, rate3, table } from "./report-format.ts";
 import type { BenchResults } from "./results.ts";
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const round = (x: number | undefined) => (x === undefined ? "—" : String(Math.round(x)));
+
+export function replayCpuSection(results: BenchResults): string[] {
+  const cells = results.replayCpu ?? [];
+  if (cells.length === 0) return [];
+  return [
+    "## Replay in CPU time",
+    "",
+    `A finished ${cells[0]?.steps}-step agent restarted as a new invocation from its whole journal (Restate's \`restart-as-new\`): the attempt replays every step and runs none. CPU time of the service process per step, replayed and live (0 ms model latency; median and min–max over rounds, the contenders in turns).`,
+    "",
+    table(
+      ["contender", "replay CPU ms/step", "live CPU ms/step", "replay ÷ live"],
+      cells.map((c) => [
+        c.contender,
+        rate3(c.cpuMsPerStepReplay),
+        rate3(c.cpuMsPerStepLive),
+        `${(c.ratio * 100).toFixed(0)} %`,
+      ]),
+    ),
+    "",
+  ];
+}
 
 export function costSection(results: BenchResults): string[] {
   const runs = results.longRuns ?? [];

@@ -4,7 +4,7 @@
  */
 import { comparePeers, ratioRange } from "./peers.ts";
 import { finishedMs, ms, rate, table } from "./report-format.ts";
-import { costSection } from "./report-growth.ts";
+import { costSection, replayCpuSection } from "./report-growth.ts";
 import { clusterSection, encryptionSection, uiStreamSection } from "./report-systems.ts";
 import type { BenchResults } from "./results.ts";
 import { floorPerStep } from "./targets.ts";
@@ -231,6 +231,7 @@ export function markdownReport(results: BenchResults): string {
     "",
     recoveryTable(results),
     "",
+    ...replayCpuSection(results),
     ...encryptionSection(results),
     ...uiStreamSection(results),
     ...costSection(results),

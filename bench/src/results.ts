@@ -114,6 +114,16 @@ export interface UiStreamCell {
   appendsPerStep?: Spread;
 }
 
+/** A finished agent's journal replayed as a new invocation: CPU per step, replay against live. */
+export interface ReplayCpuFigure {
+  contender: string;
+  steps: number;
+  cpuMsPerStepLive: Spread;
+  cpuMsPerStepReplay: Spread;
+  /** Replay ÷ live, medians. */
+  ratio: number;
+}
+
 /** A long agent: its first and last `window` steps, durable against the SDK alone. */
 export interface LongRunFigure {
   contender: string;
@@ -187,6 +197,8 @@ export interface BenchResults {
   cluster?: ClusterFigures;
   /** Absent in results written before the UI-stream contender existed. */
   uiStream?: UiStreamCell[];
+  /** Absent in results written before the figure existed. */
+  replayCpu?: ReplayCpuFigure[];
   /** Absent with `--only` and in results written before the long-run figures existed. */
   longRuns?: LongRunFigure[];
   longChat?: LongChatFigure[];

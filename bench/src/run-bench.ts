@@ -19,6 +19,7 @@ import { sequentialLatencies, throughput } from "./load.ts";
 import { measureLongRuns } from "./long-runs.ts";
 import { recoveryRun } from "./recovery.ts";
 import { RETRY_INTERVAL, replayTiming } from "./replay.ts";
+import { replayCpuCost } from "./replay-cpu.ts";
 import type { BenchResults } from "./results.ts";
 import { RunningContender, type Systems } from "./running-contender.ts";
 import { scale, spread } from "./stats.ts";
@@ -70,6 +71,12 @@ export async function runBench(
         const failed = started.find((s) => s.status === "rejected");
         if (failed !== undefined) throw failed.reason;
         await measureLive(running, plan, figures, log);
+        figures.replayCpu = await replayCpuCost(running, restate, plan.replayCpu);
+        for (const r of figures.replayCpu) {
+          log(
+            `replay CPU per step, ${r.contender}: ${r.cpuMsPerStepReplay.median.toFixed(3)} ms (live ${r.cpuMsPerStepLive.median.toFixed(3)} ms)`,
+          );
+        }
         const cluster = await clusterThroughput(running, plan, serverEnv, log);
         if (cluster !== undefined) figures.cluster = cluster;
       } finally {

@@ -137,6 +137,22 @@ it("runs every contender and writes every figure (quick mode)", { timeout: 330_0
     const costTargets = results.targets.filter((t) => t.target.includes("composed limit"));
     expect(costTargets).toHaveLength(6);
     expect(markdown).toContain("## Long agents, a long chat, suspended agents");
+    expect(results.replayCpu?.map((r) => r.contender).sort()).toEqual(
+      [
+        "bare",
+        "ours-generate",
+        "minimal-generate",
+        "ours-stream",
+        "minimal-stream",
+        "agents-durable",
+        "minimal-agents",
+      ].sort(),
+    );
+    for (const r of results.replayCpu ?? []) {
+      expect(r.cpuMsPerStepReplay.median).toBeGreaterThan(0);
+      expect(r.cpuMsPerStepLive.median).toBeGreaterThan(0);
+    }
+    expect(markdown).toContain("## Replay in CPU time");
   } finally {
     await rm(out, { recursive: true, force: true });
   }
