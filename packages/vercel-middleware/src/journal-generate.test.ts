@@ -142,8 +142,8 @@ describe("durableCalls: generate", () => {
     ]);
   });
 
-  it("replays types that plain JSON would lose (Date, Uint8Array)", async () => {
-    const png = new Uint8Array([137, 80, 78, 71]);
+  it("replays types that plain JSON would lose (Date, a 1 MiB Uint8Array in ≤ 1.4 MiB)", async () => {
+    const png = new Uint8Array(2 ** 20).map((_, i) => (i * 37) % 256);
     model = new MockLanguageModelV4({
       doGenerate: [
         toolCallResult([{ name: "getWeather", input: { city: "Detroit" } }], {
@@ -161,7 +161,13 @@ describe("durableCalls: generate", () => {
         textResult("done"),
       ],
     });
-    await env.restate.call("generateAgent/run", "Weather?");
+    const id = await env.restate.send("generateAgent/run", "Weather?");
+    await env.restate.attach(id);
+    const [largest] = await env.restate.query<{ bytes: number }>(
+      `SELECT max(raw_length) AS bytes FROM sys_journal WHERE id = '${id}'`,
+    );
+    expect(Number(largest?.bytes)).toBeGreaterThan(2 ** 20);
+    expect(Number(largest?.bytes)).toBeLessThanOrEqual(1.4 * 2 ** 20);
     const replayed = seen.find((s) => s.attempt === 2)?.result;
     expect(replayed?.response?.timestamp).toBeInstanceOf(Date);
     expect(replayed?.response?.timestamp?.toISOString()).toBe("2026-01-02T00:00:00.000Z");
